@@ -1,0 +1,208 @@
+"""Score ``extract_html`` on the development pages (and trafilatura beside it, if installed).
+
+    python benchmarks/devpages.py [--devpages DIR] [--limit N] [--json OUT]
+
+``DIR`` (default ``../shared/devpages`` from the repository root) holds ``pages/<id>.html.gz``
+and ``expected.jsonl`` (see its README). The body is the paragraphs joined by a blank line;
+with whitespace collapsed, a ``with`` snippet found is a true positive (missed: false
+negative), a ``without`` snippet found a false positive (absent: true negative).
+
+Also reported, on the pages whose annotation gives them:
+
+* title: correct when the normalized (casefolded, whitespace-collapsed) titles are equal
+  or one contains the other;
+* author: correct when every expected name (split on and/und/&/,/;) is contained in our
+  authors joined by "; ", or our authors are contained in the expected string;
+* date: correct when ``published_at`` falls on the same calendar date.
+
+pages/s counts extraction alone (decoding excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from transforms.extract_html import extract_html  # noqa: E402
+
+_WHITESPACE = re.compile(r"\s+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def decode_page(data: bytes) -> str:
+    """The page as text: declared ``<meta charset>``, else UTF-8, else the best guess."""
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        try:
+            return data.decode(match.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(data).best()
+        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Score:
+    """Snippet counts and field accuracies of one extractor."""
+
+    name: str
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+    seconds: float = 0.0
+    pages: int = 0
+    fields: dict[str, list[int]] = field(default_factory=dict)
+
+    def add_field(self, name: str, correct: bool) -> None:
+        counts = self.fields.setdefault(name, [0, 0])
+        counts[0] += int(correct)
+        counts[1] += 1
+
+    def summary(self) -> dict[str, float | int | str]:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result: dict[str, float | int | str] = {
+            "extractor": self.name,
+            "pages": self.pages,
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "pages_per_s": round(self.pages / self.seconds, 1) if self.seconds else 0.0,
+            "tp": self.tp,
+            "fn": self.fn,
+            "fp": self.fp,
+            "tn": self.tn,
+        }
+        for name, (correct, total) in self.fields.items():
+            result[f"{name}_accuracy"] = round(correct / total, 4) if total else 0.0
+            result[f"{name}_pages"] = total
+        return result
+
+
+def score_body(score: Score, body: str, expected: dict) -> None:
+    text = collapse(body)
+    for snippet in expected.get("with", []):
+        if collapse(snippet) in text:
+            score.tp += 1
+        else:
+            score.fn += 1
+    for snippet in expected.get("without", []):
+        if collapse(snippet) in text:
+            score.fp += 1
+        else:
+            score.tn += 1
+
+
+def _norm(text: str | None) -> str:
+    return collapse(text or "").casefold()
+
+
+def matches(found: str | None, wanted: str) -> bool:
+    found_n, wanted_n = _norm(found), _norm(wanted)
+    return bool(found_n) and (found_n == wanted_n or wanted_n in found_n or found_n in wanted_n)
+
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", re.I)
+
+
+def author_matches(found: list[str], wanted: str | list[str]) -> bool:
+    """Every expected name appears among ours (names split on and/und/&/,/;)."""
+    wanted_text = ", ".join(wanted) if isinstance(wanted, list) else wanted
+    wanted_names = [_norm(name) for name in _NAME_SEPARATORS.split(wanted_text) if _norm(name)]
+    found_text = _norm("; ".join(found))
+    if not found_text or not wanted_names:
+        return False
+    return all(name in found_text for name in wanted_names) or found_text in _norm(wanted_text)
+
+
+def run_ours(pages: list[tuple[str, dict]], score: Score) -> None:
+    for html, expected in pages:
+        start = time.perf_counter()
+        extraction = extract_html(html, expected.get("url"))
+        score.seconds += time.perf_counter() - start
+        score.pages += 1
+        score_body(score, "\n\n".join(extraction.paragraphs), expected)
+        if expected.get("title"):
+            score.add_field("title", matches(extraction.title, expected["title"]))
+        if expected.get("author"):
+            score.add_field("author", author_matches(extraction.authors, expected["author"]))
+        if expected.get("date"):
+            score.add_field("date", (extraction.published_at or "")[:10] == str(expected["date"])[:10])
+
+
+def run_other(pages: list[tuple[str, dict]], score: Score, extract: Callable[[str, str | None], str]) -> None:
+    for html, expected in pages:
+        start = time.perf_counter()
+        body = extract(html, expected.get("url"))
+        score.seconds += time.perf_counter() - start
+        score.pages += 1
+        score_body(score, body, expected)
+
+
+def load_pages(devpages: Path, limit: int | None) -> list[tuple[str, dict]]:
+    pages = []
+    with open(devpages / "expected.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            expected = json.loads(line)
+            data = gzip.decompress((devpages / "pages" / expected["page"]).read_bytes())
+            pages.append((decode_page(data), expected))
+            if limit and len(pages) >= limit:
+                break
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devpages", type=Path, default=REPO_ROOT.parent / "shared" / "devpages")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures to this JSON file")
+    parser.add_argument("--no-trafilatura", action="store_true", help="do not run trafilatura beside ours")
+    args = parser.parse_args(argv)
+
+    pages = load_pages(args.devpages, args.limit)
+    results = []
+    ours = Score("newsbeam extract_html")
+    run_ours(pages, ours)
+    results.append(ours.summary())
+    try:
+        import trafilatura
+    except ImportError:
+        trafilatura = None
+    if args.no_trafilatura:
+        trafilatura = None
+    if trafilatura is not None:
+        theirs = Score(f"trafilatura {getattr(trafilatura, '__version__', '')} extract()".replace("  ", " "))
+        run_other(pages, theirs, lambda html, url: trafilatura.extract(html, url=url) or "")
+        results.append(theirs.summary())
+    for result in results:
+        print(json.dumps(result))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

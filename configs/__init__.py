@@ -1,0 +1,1 @@
+"""newsbeam's packaged configuration: ``default.yaml`` (every setting) and ``sections.yaml`` (taxonomy)."""

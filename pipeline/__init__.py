@@ -1,0 +1,1 @@
+"""newsbeam's driver side: command line, options, configuration, pipeline assembly, publishing."""

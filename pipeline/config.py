@@ -1,0 +1,234 @@
+"""Loading and validating newsbeam's YAML configuration.
+
+The packaged ``configs/default.yaml`` holds every setting with its default. A user's
+file (``--config``) is merged over it: mappings key by key, lists and scalars replaced.
+Validation happens here, once, before any work starts; it raises :class:`ConfigError`
+with one sentence naming the key and what is wrong, which the CLI turns into exit 2.
+
+The result is a :class:`Config`: plain, frozen settings objects that the transforms
+take as constructor arguments, so no stage reads files or globals of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from transforms.classify import Taxonomy, TaxonomyError, load_taxonomy
+
+__all__ = [
+    "BUILTIN_STEPS",
+    "PARTITION_FIELDS",
+    "ClassifySettings",
+    "Config",
+    "ConfigError",
+    "ParseSettings",
+    "WriteSettings",
+    "load_config",
+    "packaged_config_path",
+]
+
+BUILTIN_STEPS = ("parse", "boilerplate", "dedup", "classify")
+PARTITION_FIELDS = ("section", "date", "source", "language")
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be run; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    min_words: int
+    max_page_bytes: int
+
+
+@dataclass(frozen=True)
+class BoilerplateSettings:
+    min_pages: int
+
+
+@dataclass(frozen=True)
+class ClassifySettings:
+    taxonomy: Taxonomy
+    min_confidence: float
+
+
+@dataclass(frozen=True)
+class WriteSettings:
+    partition_by: tuple[str, ...]
+    max_records_per_file: int
+
+
+@dataclass(frozen=True)
+class Config:
+    parse: ParseSettings
+    boilerplate: BoilerplateSettings
+    classify: ClassifySettings
+    write: WriteSettings
+    steps: tuple[str, ...]
+    #: sha256 of the merged settings and the taxonomy, recorded in the manifest.
+    sha256: str
+    source: str
+
+
+def packaged_config_path() -> Path:
+    return Path(str(resources.files("configs").joinpath("default.yaml")))
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the packaged defaults, merge ``path`` over them and validate the result."""
+    default_path = packaged_config_path()
+    merged = _read_yaml(default_path)
+    base_dir = default_path.parent
+    if path is not None:
+        user_path = Path(path)
+        if not user_path.is_file():
+            raise ConfigError(f"config file {str(path)!r} does not exist")
+        user = _read_yaml(user_path)
+        _check_known_keys(user, merged, prefix="", source=str(user_path))
+        merged = _merge(merged, user)
+        if "classify" in user and "taxonomy" in (user.get("classify") or {}):
+            base_dir = user_path.resolve().parent
+    return _build(merged, base_dir, source=str(path) if path else str(default_path))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"config file {str(path)!r} is not valid YAML{where}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: {error}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {str(path)!r} must hold a mapping of settings at its top level")
+    return data
+
+
+def _check_known_keys(user: dict[str, Any], defaults: dict[str, Any], prefix: str, source: str) -> None:
+    for key, value in user.items():
+        dotted = f"{prefix}{key}"
+        if key not in defaults:
+            known = ", ".join(sorted(str(k) for k in defaults))
+            raise ConfigError(f"unknown config key {dotted!r} in {source} (known here: {known})")
+        if isinstance(defaults[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"config key {dotted!r} in {source} must be a mapping")
+            _check_known_keys(value, defaults[key], prefix=f"{dotted}.", source=source)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
+    parse = settings["parse"]
+    read = settings["read"]
+    classify = settings["classify"]
+    write = settings["write"]
+    boilerplate = settings["boilerplate"]
+
+    taxonomy_path = Path(_typed(classify, "taxonomy", str, "classify"))
+    if not taxonomy_path.is_absolute():
+        taxonomy_path = base_dir / taxonomy_path
+    try:
+        taxonomy = load_taxonomy(taxonomy_path)
+    except TaxonomyError as error:
+        raise ConfigError(str(error)) from error
+
+    partition_by = _typed(write, "partition_by", list, "write")
+    for item in partition_by:
+        if item not in PARTITION_FIELDS:
+            raise ConfigError(
+                f"write.partition_by holds {item!r}, which is not one of {', '.join(PARTITION_FIELDS)}"
+            )
+    if len(set(partition_by)) != len(partition_by):
+        raise ConfigError("write.partition_by names a field twice")
+
+    config = Config(
+        parse=ParseSettings(
+            min_words=_bounded(parse, "min_words", "parse", low=0),
+            max_page_bytes=_bounded(read, "max_page_bytes", "read", low=1),
+        ),
+        boilerplate=BoilerplateSettings(min_pages=_bounded(boilerplate, "min_pages", "boilerplate", low=2)),
+        classify=ClassifySettings(
+            taxonomy=taxonomy,
+            min_confidence=_probability(classify, "min_confidence", "classify"),
+        ),
+        write=WriteSettings(
+            partition_by=tuple(partition_by),
+            max_records_per_file=_bounded(write, "max_records_per_file", "write", low=1),
+        ),
+        steps=_steps(settings["steps"]),
+        sha256=_digest(settings, taxonomy_path),
+        source=source,
+    )
+    return config
+
+
+def _typed(section: dict[str, Any], key: str, kind: type, where: str) -> Any:
+    value = section.get(key)
+    # bool is an int in Python; a YAML `yes` for a count is a mistake worth reporting.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}.{key} must be {_kind_name(kind)}, not {value!r}")
+    return value
+
+
+def _bounded(section: dict[str, Any], key: str, where: str, low: int) -> int:
+    value = _typed(section, key, int, where)
+    if value < low:
+        raise ConfigError(f"{where}.{key} must be at least {low}, not {value}")
+    return int(value)
+
+
+def _probability(section: dict[str, Any], key: str, where: str) -> float:
+    value = section.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{where}.{key} must be a number between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def _steps(steps: Any) -> tuple[str, ...]:
+    if not isinstance(steps, list) or not steps:
+        raise ConfigError("steps must be a non-empty list of step names")
+    names: list[str] = []
+    for step in steps:
+        if isinstance(step, dict):
+            raise ConfigError(
+                f"steps holds a user step ({step.get('use', step)!r}); user steps are not supported yet"
+            )
+        if step not in BUILTIN_STEPS:
+            raise ConfigError(f"steps holds {step!r}, which is not a known step ({', '.join(BUILTIN_STEPS)})")
+        if step in names:
+            raise ConfigError(f"steps lists {step!r} twice")
+        names.append(step)
+    if "parse" not in names:
+        raise ConfigError("steps must include 'parse': every other step works on parsed articles")
+    if names[0] != "parse":
+        raise ConfigError("steps must start with 'parse'")
+    return tuple(names)
+
+
+def _digest(settings: dict[str, Any], taxonomy_path: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(yaml.safe_dump(settings, sort_keys=True).encode("utf-8"))
+    digest.update(taxonomy_path.read_bytes())
+    return digest.hexdigest()
+
+
+def _kind_name(kind: type) -> str:
+    return {int: "a whole number", str: "a string", list: "a list", float: "a number"}.get(kind, kind.__name__)

@@ -1,0 +1,107 @@
+"""The options of ``newsbeam run``, apart from Beam's own.
+
+:func:`parse_run_args` reads newsbeam's flags with ``parse_known_args``; everything it
+does not know is a Beam pipeline option and is handed to Beam unchanged (as Beam's
+examples do). :func:`beam_options` then decides the runner: see :func:`choose_runner`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+
+__all__ = ["RunOptions", "UsageError", "beam_options", "default_run_id", "parse_run_args"]
+
+#: The runners we choose ourselves when the user names none, or names the DirectRunner.
+DIRECT_RUNNER_NAMES = {None, "DirectRunner", "directrunner", "direct"}
+DEFAULT_RUNNING_MODE = "multi_processing"
+
+
+class UsageError(ValueError):
+    """Bad command-line usage; the message is one sentence for the user (exit 2)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    inputs: tuple[str, ...]
+    output: str
+    config: str | None
+    state: str
+    run_id: str
+    reprocess: bool
+    max_reject_ratio: float
+    quiet: bool
+
+
+def default_run_id(now: datetime | None = None) -> str:
+    """The UTC start time, ``YYYYMMDDTHHMMSSZ``."""
+    return (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def run_argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbeam run",
+        description="Turn folders of news-page dumps into deduplicated, classified articles as partitioned JSONL. "
+        "Flags not listed here are Beam pipeline options (e.g. --runner, --direct_num_workers).",
+    )
+    parser.add_argument("--input", action="append", required=True, metavar="PATH_OR_GLOB",
+                        help="a folder (read recursively), a file or a glob; repeatable")
+    parser.add_argument("--output", required=True, metavar="DIR", help="the output root")
+    parser.add_argument("--config", metavar="FILE", help="YAML merged over the packaged configs/default.yaml")
+    parser.add_argument("--state", metavar="DIR", help="cross-run state (default OUTPUT/_state)")
+    parser.add_argument("--run-id", metavar="ID", help="names this run's files (default: UTC start time)")
+    parser.add_argument("--reprocess", action="store_true", help="read input files again even if an earlier run did")
+    parser.add_argument("--max-reject-ratio", type=float, default=0.5, metavar="R",
+                        help="exit 4 when more than this share of pages is rejected (default 0.5)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    return parser
+
+
+def parse_run_args(argv: Sequence[str]) -> tuple[RunOptions, list[str]]:
+    """newsbeam's options, and the remaining arguments for Beam."""
+    parser = run_argument_parser()
+    known, beam_args = parser.parse_known_args(list(argv))
+    run_id = known.run_id or default_run_id()
+    if not all(char.isalnum() or char in "._-" for char in run_id):
+        raise UsageError(f"--run-id {run_id!r} may only hold letters, digits, '.', '_' and '-'")
+    if not 0.0 <= known.max_reject_ratio <= 1.0:
+        raise UsageError(f"--max-reject-ratio must be between 0 and 1, not {known.max_reject_ratio}")
+    output = known.output.rstrip("/") or "/"
+    options = RunOptions(
+        inputs=tuple(known.input),
+        output=output,
+        config=known.config,
+        state=(known.state or f"{output}/_state").rstrip("/"),
+        run_id=run_id,
+        reprocess=known.reprocess,
+        max_reject_ratio=known.max_reject_ratio,
+        quiet=known.quiet,
+    )
+    return options, beam_args
+
+
+def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
+    """Beam's options from the leftover flags, with newsbeam's DirectRunner defaults filled in."""
+    options = PipelineOptions(list(beam_args))
+    # Beam only warns about flags it does not know; a mistyped flag must not be ignored silently.
+    unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
+    if unknown:
+        raise UsageError(
+            f"unknown option --{sorted(unknown)[0]}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's"
+        )
+    direct = options.view_as(DirectOptions)
+    explicit = {arg.split("=", 1)[0].lstrip("-") for arg in beam_args if arg.startswith("--")}
+    if uses_direct_runner(options) and "direct_running_mode" not in explicit:
+        direct.direct_running_mode = DEFAULT_RUNNING_MODE
+        if "direct_num_workers" not in explicit:
+            direct.direct_num_workers = max(1, min(os.cpu_count() or 1, 8))
+    return options
+
+
+def uses_direct_runner(options: PipelineOptions) -> bool:
+    return options.view_as(StandardOptions).runner in DIRECT_RUNNER_NAMES

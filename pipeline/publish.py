@@ -1,0 +1,97 @@
+"""Publishing a finished run: staged part files moved into place, then the manifest.
+
+The pipeline writes only under ``OUTPUT/.staging-<run_id>/``. When it has succeeded and
+its counts add up, :func:`publish_run`
+
+1. deletes the part files an earlier run with the same run id published (and nothing else),
+2. moves every staged part file to the same relative path under ``OUTPUT``,
+3. writes ``_runs/<run_id>.json`` last (written aside, then renamed), and
+4. removes the staging folder.
+
+:func:`discard_staging` removes the staging folder of a failed run. All file access goes
+through Beam's ``FileSystems``, so the output may live on any filesystem Beam knows.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import orjson
+from apache_beam.io.filesystem import BeamIOError
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.write import WRITTEN_SUMMARY
+
+__all__ = ["discard_staging", "manifest_path", "publish_run", "read_written_summary", "staging_path"]
+
+RECORD_FOLDERS = ("articles", "duplicates", "rejects")
+
+
+def staging_path(output: str, run_id: str) -> str:
+    return f"{output}/.staging-{run_id}"
+
+
+def manifest_path(output: str, run_id: str) -> str:
+    return f"{output}/_runs/{run_id}.json"
+
+
+def read_written_summary(staging: str) -> dict[str, Any]:
+    with FileSystems.open(f"{staging}/{WRITTEN_SUMMARY}") as handle:
+        return orjson.loads(handle.read())
+
+
+def publish_run(output: str, run_id: str, staging: str, written: dict[str, Any], manifest: dict[str, Any]) -> None:
+    """Move the staged files of ``run_id`` into ``output`` and write its manifest (see above)."""
+    _delete_earlier_files(output, run_id)
+    staged = [entry["file"] for entry in written["files"]]
+    for relative in staged:
+        destination = f"{output}/{relative}"
+        _make_parent(destination)
+        FileSystems.rename([f"{staging}/{relative}"], [destination])
+    write_json_atomically(manifest_path(output, run_id), manifest)
+    discard_staging(staging)
+
+
+def write_json_atomically(path: str, document: dict[str, Any]) -> None:
+    aside = f"{path}.tmp"
+    _make_parent(path)
+    with FileSystems.create(aside) as handle:
+        handle.write(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([aside], [path])
+
+
+def discard_staging(staging: str) -> None:
+    if FileSystems.exists(staging):
+        FileSystems.delete([staging])
+
+
+def _delete_earlier_files(output: str, run_id: str) -> None:
+    patterns = [
+        f"{output}/articles/**/part-{run_id}-*.jsonl",
+        f"{output}/duplicates/part-{run_id}-*.jsonl",
+        f"{output}/rejects/part-{run_id}-*.jsonl",
+    ]
+    earlier = [metadata.path for result in FileSystems.match(patterns) for metadata in result.metadata_list]
+    if earlier:
+        FileSystems.delete(earlier)
+        _remove_empty_local_folders(f"{output}/articles")
+
+
+def _make_parent(path: str) -> None:
+    parent = path.rsplit("/", 1)[0]
+    try:
+        FileSystems.mkdirs(parent)
+    except (BeamIOError, OSError):
+        pass  # it exists already; object stores have no folders to make
+
+
+def _remove_empty_local_folders(root: str) -> None:
+    """Partition folders emptied by replacing a run are removed (local filesystem only)."""
+    if "://" in root or not os.path.isdir(root):
+        return
+    for folder, _, _ in sorted(os.walk(root), key=lambda entry: -len(entry[0])):
+        if folder != root and not os.listdir(folder):
+            os.rmdir(folder)

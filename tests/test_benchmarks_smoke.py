@@ -1,0 +1,169 @@
+"""Smoke tests of the benchmark tools: the corpus generator and the run timer.
+
+The generator's files must parse as the formats they claim (or be broken exactly where
+``_corpus.json`` says), and its counts must match what is on disk. The run timer is only
+exercised once the ``newsbeam`` command is installed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+FORMATS = ("html.gz", "html", "txt", "jsonl.gz", "jsonl", "warc.gz")  # longest suffix first
+
+
+def _generate(out: Path, *flags: str) -> dict:
+    subprocess.run(
+        [sys.executable, str(BENCHMARKS / "generate_corpus.py"), "--out", str(out), *flags],
+        check=True,
+        capture_output=True,
+    )
+    return json.loads((out / "_corpus.json").read_text())
+
+
+def _format(path: Path) -> str:
+    return next(fmt for fmt in FORMATS if path.name.endswith("." + fmt))
+
+
+def _jsonl_records(path: Path) -> list[dict | None]:
+    """Each line decoded, or None for a line that is not a JSON object."""
+    raw = path.read_bytes()
+    data = gzip.decompress(raw) if path.name.endswith(".gz") else raw
+    records: list[dict | None] = []
+    for line in data.splitlines():
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            record = None
+        records.append(record if isinstance(record, dict) else None)
+    return records
+
+
+def _warc_responses(path: Path) -> list[bytes]:
+    with path.open("rb") as f:
+        return [r.content_stream().read() for r in ArchiveIterator(f) if r.rec_type == "response"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("corpus")
+    # A high broken share so that every kind of breakage shows up in a small corpus.
+    summary = _generate(out, "--pages", "60", "--seed", "3", "--broken-share", "0.15", "--jobs", "1")
+    return out, summary
+
+
+def test_every_file_parses_as_its_format_unless_listed_broken(corpus: tuple[Path, dict]) -> None:
+    out, summary = corpus
+    broken = {(b["path"], b["record"]): b["how"] for b in summary["broken"]}
+    data = out / summary["input_dir"]
+    seen_broken = set()
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        rel, fmt = str(path.relative_to(data)), _format(path)
+        if fmt in ("jsonl", "jsonl.gz"):
+            for i, record in enumerate(_jsonl_records(path)):
+                if (rel, i) in broken:
+                    assert record is None, f"{rel}:{i} should be malformed"
+                    seen_broken.add((rel, i))
+                else:
+                    assert record is not None and set(record) == {"url", "html", "fetched_at"}
+                    assert record["html"].startswith("<!DOCTYPE html>")
+        elif fmt == "warc.gz":
+            responses = _warc_responses(path)
+            assert responses
+            for i, payload in enumerate(responses):
+                if (rel, i) in broken:  # the crawler died mid-record: the page is cut short
+                    assert i == len(responses) - 1 and not payload.rstrip().endswith(b"</html>")
+                    seen_broken.add((rel, i))
+                else:
+                    assert payload.startswith(b"<!DOCTYPE html>") and payload.endswith(b"</html>")
+        elif (rel, 0) in broken:
+            seen_broken.add((rel, 0))
+            raw = path.read_bytes()
+            if fmt == "html.gz":
+                with pytest.raises((EOFError, zlib.error, OSError)):
+                    gzip.decompress(raw)
+            else:
+                with pytest.raises(UnicodeDecodeError):
+                    raw.decode("utf-8")
+        elif fmt == "html.gz":
+            assert gzip.decompress(path.read_bytes()).decode().endswith("</html>")
+        elif fmt == "html":
+            assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        else:
+            text = path.read_text(encoding="utf-8")
+            assert text.strip() and "<" not in text
+    assert seen_broken == set(broken), "every broken page listed in _corpus.json is on disk"
+    assert {b["how"] for b in summary["broken"]} >= {"truncated_warc_record", "malformed_json_line"}
+
+
+def test_counts_in_corpus_json_match_the_disk(corpus: tuple[Path, dict]) -> None:
+    out, summary = corpus
+    data = out / summary["input_dir"]
+    files = [p for p in data.rglob("*") if p.is_file()]
+    pages, count, size = Counter(), Counter(), Counter()
+    for path in files:
+        fmt = _format(path)
+        count[fmt] += 1
+        size[fmt] += path.stat().st_size
+        if fmt.startswith("jsonl"):
+            pages[fmt] += len(_jsonl_records(path))
+        elif fmt == "warc.gz":
+            pages[fmt] += len(_warc_responses(path))
+        else:
+            pages[fmt] += 1
+    assert summary["pages"] == 60 == sum(pages.values())
+    assert summary["files"] == dict(count)
+    assert summary["files_total"] == len(files)
+    assert summary["bytes"] == dict(size)
+    assert summary["bytes_total"] == sum(size.values())
+    assert summary["pages_by_format"] == dict(pages)
+    assert sum(summary["pages_by_kind"].values()) == 60
+    assert summary["pages_by_kind"]["broken"] == len(summary["broken"])
+    truth = [orjson.loads(line) for f in (out / "_truth").iterdir() for line in f.read_bytes().splitlines()]
+    assert Counter(t["kind"] for t in truth) == {k: n for k, n in summary["pages_by_kind"].items() if n}
+
+
+def test_same_seed_gives_the_same_corpus(tmp_path: Path, corpus: tuple[Path, dict]) -> None:
+    _, summary = corpus
+    again = _generate(tmp_path, "--pages", "60", "--seed", "3", "--broken-share", "0.15", "--jobs", "2")
+    for key in ("pages_by_format_and_kind", "files", "bytes", "broken"):
+        assert again[key] == summary[key]
+
+
+@pytest.mark.skipif(shutil.which("newsbeam") is None, reason="the newsbeam command is not installed")
+def test_run_times_a_small_corpus_in_memory(tmp_path: Path) -> None:
+    report_path = tmp_path / "bench.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "run.py"),
+            "--pages",
+            "200",
+            "--modes",
+            "in_memory",
+            "--json",
+            str(report_path),
+            "--work-dir",
+            str(tmp_path / "work"),
+        ],
+        check=True,
+    )
+    report = json.loads(report_path.read_text())
+    (result,) = report["results"]
+    assert result["status"] == "ok" and result["mode"] == "in_memory"
+    assert result["pages_read"] > 0
+    assert result["pages_per_s"] > 0
+    assert result["peak_rss_mb"] > 0
+    assert report["machine"]["cores"] >= 1 and report["date"]

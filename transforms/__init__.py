@@ -1,0 +1,1 @@
+"""newsbeam's Beam transforms (read, parse, boilerplate, dedup, classify, write) and their pure logic."""

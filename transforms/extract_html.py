@@ -1,0 +1,550 @@
+"""Find the article in an HTML page: its body paragraphs and its metadata, in one parse.
+
+>>> extraction = extract_html(page_html, url="https://example.org/news/1")
+>>> extraction.title, extraction.paragraphs[0]
+
+The page is parsed once with ``lxml.html`` (comments dropped by the parser). Metadata
+comes from :mod:`transforms.html_metadata`. The body is found in three steps:
+
+1. *Clean*: scripts, styles, forms of no content, ``nav``/``aside``/``footer``, hidden
+   elements are removed.
+2. *Score*: every paragraph-like block gives points to its parent and grandparent
+   (more for longer text and more commas); ancestors whose class/id says "article",
+   "content", "story"... gain, those that say "sidebar", "share", "comment"... lose, and
+   every score is scaled down by the share of its text that sits inside links. The best
+   scored element, widened to its siblings that score nearly as well, holds the article.
+   A container the page marks as the article body (``itemprop=articleBody``, classes
+   such as ``entry-content``) is preferred when it holds most of that text.
+3. *Emit*: the container is walked in document order; each ``<p>``, ``<li>``, heading,
+   ``<blockquote>``, table cell and ``<br><br>``-separated run becomes one paragraph.
+   Link-dense lists and blocks marked as boilerplate are skipped, and short
+   "Read more:"/"Share"/"Subscribe" lines dropped.
+
+JSON-LD ``articleBody`` is used instead when it is at least nearly as long as what the
+page shows (a teaser-only ``articleBody`` loses to the page). Never raises: a page with
+no content gives an :class:`Extraction` with empty ``paragraphs``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from transforms.extraction import Extraction
+from transforms.html_metadata import collapse, element_text, read_metadata
+
+__all__ = ["extract_html"]
+
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    recover=True,
+)
+
+#: Never part of an article body, whatever their content.
+_DROP_TAGS = (
+    "script", "style", "iframe", "svg", "template", "button", "input", "select",
+    "textarea", "object", "embed", "canvas", "nav", "aside", "footer", "menu", "dialog", "link", "meta",
+)  # fmt: skip
+#: Dropped unless they hold real paragraphs (some sites wrap the whole page in a form,
+#: or serve it twice with the readable copy inside ``<noscript>``).
+_DROP_IF_SMALL_TAGS = ("form", "header", "noscript")
+
+_BLOCK_TAGS = frozenset(
+    "p div section article main li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote pre table tr td th "
+    "thead tbody tfoot caption figure figcaption header footer address center hr details summary body".split()
+)
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_TAG_BASE_SCORE = {
+    "div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+    "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3,
+    "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5,
+}  # fmt: skip
+
+_POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|main|page|post|text|blog|story|news|single",
+    re.I,
+)
+_NEGATIVE = re.compile(
+    r"(?:^|[-_ ])ad(?:s|vert)?(?:$|[-_ ])|advert|banner|breadcrumb|combx|comment|contact|cookie|foot|footnote|"
+    r"gdpr|masthead|menu|meta|nav|newsletter|outbrain|promo|related|share|sharing|shoutbox|sidebar|"
+    r"skyscraper|social|sponsor|shopping|subscribe|tags|taboola|teaser|toolbar|widget|popup|modal|"
+    r"header|aside|recommend|most-?read|trending|signup|login|pagination|pager|author-?bio|disqus",
+    re.I,
+)
+#: Class/id words that mark a block inside the article as boilerplate, never as text.
+_BOILERPLATE = re.compile(
+    r"(?:^|[-_ ])ad(?:s|vert)?(?:$|[-_ ])|advert|breadcrumb|comment|cookie|newsletter|outbrain|promo|"
+    r"related|share|sharing|social|sponsor|subscribe|taboola|toolbar|popup|modal|"
+    r"recommend|most-?read|trending|signup|login|pagination|pager|disqus|byline|post-?meta|"
+    r"entry-?meta|article-?meta|sidebar|(?:^|[-_ ])nav|menu",
+    re.I,
+)
+#: Readability's "unlikely candidates": removed before scoring unless they also look like content.
+_UNLIKELY = re.compile(
+    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|"
+    r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|"
+    r"agegate|pagination|pager|popup|cookie|newsletter|share|sharing",
+    re.I,
+)
+_MAYBE_CONTENT = re.compile(
+    r"and|article|body|column|content|main|shadow|entry|story|post", re.I
+)
+_ARTICLE_MARKER = re.compile(
+    r"article-?body|articlebody|article__body|article-?content|article__content|article-?text|"
+    r"entry-?content|entry-?body|entry-?text|post-?content|post-?body|post-?entry|post-?text|"
+    r"story-?body|story__body|story-?content|field-name-body|c-entry-content",
+    re.I,
+)
+_CLASSED_XPATH = etree.XPath(".//*[@class or @itemprop]")
+_HIDDEN_XPATH = etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')"
+    " or contains(translate(@style, 'VISBLTYHDEN ', 'visbltyhden'), 'visibility:hidden')]"
+)
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:read (?:more|also|next)|related(?: articles| stories| posts)?|see also|also read|more on this|"
+    r"share (?:this|on|via)|share$|follow us|sign up|subscribe|advertisement|click here|tweet|"
+    r"you (?:may|might) also like|recommended|more from|print$|pdf$|"
+    r"all rights reserved|copyright|©|tags?:|filed under|posted in|leave a (?:comment|reply)|\d+ comments?|"
+    r"lesen sie (?:auch|mehr)|auch lesen|schon gelesen|mehr zum thema|mehr zu |weiterlesen|weitere (?:artikel|"
+    r"beiträge|informationen|infos|nachrichten|themen)|das könnte (?:sie|dich)|jetzt teilen|artikel teilen|"
+    r"(?:- )?anzeige\b|werbung\b|drucken$|teilen$|"
+    r"lire (?:aussi|la suite)|à lire aussi|voir aussi|sur le même sujet|partager|"
+    r"le puede interesar|vea también|lea también|temas relacionados|noticias relacionadas|compartir|"
+    r"leggi anche|potrebbe interessarti|condividi|"
+    r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|udostępnij)",
+    re.I,
+)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_MARKUP_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h\d)\s*/?\s*>", re.I)
+_MARKUP_TAG = re.compile(r"<[^>]{0,400}>")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+
+_SENTENCE_END = re.compile(r"[.!?。]( |$)")
+
+_MIN_BLOCK_CHARS = 25
+
+
+def _parse(html: str) -> Any | None:
+    """The lxml document of ``html``, or None when nothing can be parsed."""
+    if not html or not html.strip():
+        return None
+    data = _XML_DECLARATION.sub("", html.replace("\x00", "")).encode("utf-8", "replace")
+    try:
+        document = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return document
+
+
+def _class_id(element: Any) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _clean(body: Any) -> None:
+    """Remove everything that can never be body text, in place."""
+    etree.strip_elements(body, *_DROP_TAGS, with_tail=False)
+    for element in _HIDDEN_XPATH(body):
+        if element is not body and element.getparent() is not None:
+            element.drop_tree()
+    for tag in _DROP_IF_SMALL_TAGS:
+        for element in list(body.iter(tag)):
+            if element.getparent() is not None and len(element.findall(".//p")) < 3:
+                element.drop_tree()
+
+
+def _remove_unlikely(body: Any, stats: dict[Any, tuple[int, int]]) -> None:
+    """Drop blocks whose class/id says boilerplate, unless they hold most of the page."""
+    body_chars = stats.get(body, (0, 0))[0]
+    for element in list(
+        body.iter("div", "section", "ul", "ol", "table", "span", "p", "dl", "li")
+    ):
+        names = _class_id(element)
+        if (
+            names.strip()
+            and _UNLIKELY.search(names)
+            and not _MAYBE_CONTENT.search(names)
+            and stats.get(element, (0, 0))[0] < 0.3 * body_chars
+            and element.getparent() is not None
+        ):
+            element.drop_tree()
+
+
+def _text_stats(root: Any) -> dict[Any, tuple[int, int]]:
+    """Characters of text and of link text under every element (one walk)."""
+    stats: dict[Any, tuple[int, int]] = {}
+    stack: list[list[int]] = [[0, 0]]
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            stack.append([len((element.text or "").strip()), 0])
+            continue
+        text_chars, link_chars = stack.pop()
+        if element.tag == "a":
+            link_chars = text_chars
+        stats[element] = (text_chars, link_chars)
+        parent = stack[-1]
+        parent[0] += text_chars + len((element.tail or "").strip())
+        parent[1] += link_chars
+    return stats
+
+
+def _link_density(stats: dict[Any, tuple[int, int]], element: Any) -> float:
+    text_chars, link_chars = stats.get(element, (0, 0))
+    return link_chars / text_chars if text_chars else 0.0
+
+
+def _class_weight(element: Any) -> int:
+    names = _class_id(element)
+    if not names.strip():
+        return 0
+    return (25 if _POSITIVE.search(names) else 0) - (
+        25 if _NEGATIVE.search(names) else 0
+    )
+
+
+def _direct_text_chars(element: Any) -> int:
+    """Characters of text directly in ``element`` (not inside a child block)."""
+    total = len((element.text or "").strip())
+    for child in element:
+        if child.tag not in _BLOCK_TAGS:
+            total += (
+                len(child.text_content().strip()) if isinstance(child.tag, str) else 0
+            )
+        total += len((child.tail or "").strip())
+    return total
+
+
+def _score_candidates(body: Any, stats: dict[Any, tuple[int, int]]) -> dict[Any, float]:
+    """Readability-style scores: paragraphs give points to their nearest ancestors."""
+    scores: dict[Any, float] = {}
+    for element in body.iter("p", "pre", "td", "blockquote", "div", "section", "li"):
+        if element.tag in ("div", "section", "li", "td"):
+            chars = _direct_text_chars(element)
+            text = None
+        else:
+            chars = stats.get(element, (0, 0))[0]
+            text = element.text_content()
+        if chars < _MIN_BLOCK_CHARS:
+            continue
+        if text is None:
+            text = element.text or ""
+        commas = text.count(",") + text.count("，") + text.count("،") + text.count("、")
+        points = 1 + commas + min(chars // 100, 3)
+        if element.tag == "li":
+            points *= 0.5
+        if element.tag in ("div", "section", "td"):
+            scores[element] = scores.get(element, _initial_score(element)) + points
+        ancestor = element.getparent()
+        for level in range(5):
+            if ancestor is None or ancestor.tag == "html":
+                break
+            if ancestor not in scores:
+                scores[ancestor] = _initial_score(ancestor)
+            scores[ancestor] += points / (
+                1 if level == 0 else 2 if level == 1 else level * 3
+            )
+            ancestor = ancestor.getparent()
+    return {
+        element: score * (1 - _link_density(stats, element))
+        for element, score in scores.items()
+    }
+
+
+def _initial_score(element: Any) -> float:
+    return _TAG_BASE_SCORE.get(element.tag, 0) + _class_weight(element)
+
+
+def _best_containers(body: Any, stats: dict[Any, tuple[int, int]]) -> list[Any]:
+    scores = _score_candidates(body, stats)
+    if not scores:
+        return []
+    top = max(scores, key=scores.__getitem__)
+    # Climb while an ancestor scores better: the article's paragraphs are often split
+    # over several sibling divs that each score a little.
+    last_score = scores[top]
+    threshold = last_score / 3
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        parent_score = scores.get(parent)
+        if parent_score is None:
+            parent = parent.getparent()
+            continue
+        if parent_score < threshold:
+            break
+        if parent_score > last_score:
+            top = parent
+            break
+        last_score = parent_score
+        parent = parent.getparent()
+    while (
+        (parent := top.getparent()) is not None
+        and parent.tag not in ("body", "html")
+        and len(parent) == 1
+    ):
+        top = parent
+    marker = _article_marker(body, stats, top)
+    if marker is not None:
+        return [marker]
+    top = _enclosing_article(top, stats)
+    return _with_siblings(top, scores, stats)
+
+
+def _enclosing_article(top: Any, stats: dict[Any, tuple[int, int]]) -> Any:
+    """The ``<article>`` around ``top`` when it adds little besides the lead and headings.
+
+    The best-scored block is often the text column alone, while the standfirst and
+    subheadings sit beside it in the same ``<article>``.
+    """
+    top_chars = stats.get(top, (0, 0))[0]
+    ancestor = top.getparent()
+    for _ in range(6):
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            return top
+        if ancestor.tag == "article" or ancestor.get("itemprop") == "articleBody":
+            chars = stats.get(ancestor, (0, 0))[0]
+            if chars <= 1.6 * top_chars + 200 and _link_density(stats, ancestor) < 0.3:
+                return ancestor
+            return top
+        ancestor = ancestor.getparent()
+    return top
+
+
+def _with_siblings(
+    top: Any, scores: dict[Any, float], stats: dict[Any, tuple[int, int]]
+) -> list[Any]:
+    """``top`` and the siblings that look like more of the same article (readability's rule)."""
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    top_score = scores.get(top) or max(scores.values())
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.get("class")
+    kept = []
+    for sibling in parent:
+        if sibling is top:
+            kept.append(sibling)
+            continue
+        if not isinstance(sibling.tag, str):
+            continue
+        bonus = (
+            top_score * 0.2 if top_class and sibling.get("class") == top_class else 0.0
+        )
+        if sibling in scores and scores[sibling] + bonus >= threshold:
+            kept.append(sibling)
+        elif sibling.tag == "p":
+            chars = stats.get(sibling, (0, 0))[0]
+            density = _link_density(stats, sibling)
+            if (chars > 80 and density < 0.25) or (
+                0 < chars <= 80
+                and density == 0
+                and _SENTENCE_END.search(sibling.text_content())
+            ):
+                kept.append(sibling)
+    return kept
+
+
+def _article_marker(
+    body: Any, stats: dict[Any, tuple[int, int]], top: Any
+) -> Any | None:
+    """A container the page marks as the article body, when it holds most of ``top``'s text."""
+    top_chars = stats.get(top, (0, 0))[0]
+    best, best_chars = None, 0
+    for element in _CLASSED_XPATH(body):
+        itemprop = element.get("itemprop")
+        if itemprop not in ("articleBody", "text") and not _ARTICLE_MARKER.search(element.get("class") or ""):
+            continue
+        chars = stats.get(element, (0, 0))[0]
+        if chars > best_chars and _link_density(stats, element) < 0.5:
+            best, best_chars = element, chars
+    if best is None or best_chars < 0.6 * top_chars or best_chars < 200:
+        return None
+    return best
+
+
+class _ParagraphWriter:
+    """Collects text pieces into paragraphs, remembering how much of each sat in links."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[tuple[str, float]] = []
+        self._pieces: list[str] = []
+        self._link_chars = 0
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self._pieces.append(text)
+            if in_link:
+                self._link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        if self._pieces:
+            paragraph = collapse("".join(self._pieces))
+            if paragraph:
+                self.paragraphs.append(
+                    (paragraph, min(1.0, self._link_chars / len(paragraph)))
+                )
+        self._pieces = []
+        self._link_chars = 0
+
+    @property
+    def has_text(self) -> bool:
+        return any(piece.strip() for piece in self._pieces)
+
+
+def _skip_block(
+    element: Any, stats: dict[Any, tuple[int, int]], container_chars: int
+) -> bool:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in ("figcaption", "h1"):
+        return True
+    text_chars = stats.get(element, (0, 0))[0]
+    names = _class_id(element)
+    if (
+        names.strip()
+        and _BOILERPLATE.search(names)
+        and text_chars < 0.5 * container_chars
+    ):
+        return True
+    if (
+        tag in ("ul", "ol", "div", "section", "table", "dl")
+        and _link_density(stats, element) > 0.5
+    ):
+        return True
+    return False
+
+
+def _emit_paragraphs(
+    container: Any, stats: dict[Any, tuple[int, int]]
+) -> list[tuple[str, float]]:
+    writer = _ParagraphWriter()
+    container_chars = stats.get(container, (0, 0))[0]
+    walker = etree.iterwalk(container, events=("start", "end"))
+    skipped = None
+    link_depth = 0
+    line_breaks = 0
+    heading_at = -1
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if element is not container and _skip_block(element, stats, container_chars):
+                walker.skip_subtree()
+                skipped = element
+                if tag in _BLOCK_TAGS:
+                    writer.flush()
+                    # A heading right before a dropped block ("Related stories") is its title.
+                    if heading_at == len(writer.paragraphs) - 1 and stats.get(element, (0, 0))[0]:
+                        writer.paragraphs.pop()
+                        heading_at = -1
+                continue
+            if tag in _BLOCK_TAGS:
+                writer.flush()
+                line_breaks = 0
+                if tag in _HEADING_TAGS:
+                    heading_at = len(writer.paragraphs)
+            elif tag == "br":
+                line_breaks += 1
+                if line_breaks >= 2 and writer.has_text:
+                    writer.flush()
+                else:
+                    writer.add(" ", False)
+            elif tag == "a":
+                link_depth += 1
+            if element.text and element.text.strip():
+                line_breaks = 0
+            writer.add(element.text, link_depth > 0)
+            continue
+        if element is skipped:
+            skipped = None
+        else:
+            if tag in _BLOCK_TAGS:
+                writer.flush()
+            elif tag == "a":
+                link_depth -= 1
+        if element is not container:
+            if element.tail and element.tail.strip():
+                line_breaks = 0
+            writer.add(element.tail, link_depth > 0)
+    writer.flush()
+    return writer.paragraphs
+
+
+def _keep_paragraph(text: str, link_share: float) -> bool:
+    if link_share > 0.8 and len(text) < 200:
+        return False
+    return not (len(text) < 120 and _BOILERPLATE_LINE.match(text))
+
+
+def _captions(container: Any) -> list[str]:
+    return [
+        text
+        for text in (element_text(caption) for caption in container.iter("figcaption"))
+        if text
+    ]
+
+
+def _article_body_paragraphs(article_body: str) -> list[str]:
+    text = article_body
+    if "<" in text and ">" in text:
+        text = _MARKUP_TAG.sub("", _MARKUP_BREAK.sub("\n\n", text))
+    text = html_lib.unescape(text)
+    parts = _PARAGRAPH_BREAK.split(text)
+    if len(parts) == 1:
+        parts = text.split("\n")
+    return [paragraph for paragraph in (collapse(part) for part in parts) if paragraph]
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [value for value in values if not (value in seen or seen.add(value))]
+
+
+def extract_html(html: str, url: str | None = None) -> Extraction:
+    """The article of one HTML page: body paragraphs and metadata (see the module docstring).
+
+    ``url`` is where the page was fetched; it only makes a relative canonical URL absolute.
+    """
+    document = _parse(html) if isinstance(html, str) else None
+    if document is None:
+        return Extraction()
+    meta = read_metadata(document, url)
+    body = document.find("body")
+    if body is None:
+        body = document
+    _clean(body)
+    stats = _text_stats(body)
+    _remove_unlikely(body, stats)
+    stats = _text_stats(body)
+    containers = _best_containers(body, stats)
+    paragraphs: list[str] = []
+    captions = []
+    for container in containers:
+        emitted = _emit_paragraphs(container, stats)
+        paragraphs += [
+            text for text, link_share in emitted if _keep_paragraph(text, link_share)
+        ]
+        captions += _captions(container)
+    captions += meta.captions
+    if meta.article_body:
+        from_jsonld = _article_body_paragraphs(meta.article_body)
+        dom_chars = sum(len(paragraph) for paragraph in paragraphs)
+        if sum(len(paragraph) for paragraph in from_jsonld) >= 0.8 * dom_chars:
+            paragraphs = from_jsonld
+    return Extraction(
+        paragraphs=paragraphs,
+        title=meta.title,
+        authors=meta.authors,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        url=meta.url,
+        site_name=meta.site_name,
+        language=meta.language,
+        captions=_dedupe(captions),
+        sections=meta.sections,
+        breadcrumbs=meta.breadcrumbs,
+        og_type=meta.og_type,
+    )

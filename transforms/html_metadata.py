@@ -1,0 +1,438 @@
+"""Metadata of an HTML news page: title, authors, dates, canonical URL, language, site words.
+
+Used by :func:`transforms.extract_html.extract_html`, which parses the page once and hands
+the tree here before it strips the boilerplate. Every function takes an already parsed
+``lxml.html`` document and never raises on odd markup; each value comes from the most
+reliable source the page offers, in this order:
+
+* JSON-LD (``<script type="application/ld+json">``, the article object of a list or ``@graph``),
+* OpenGraph / ``article:*`` / Dublin Core ``<meta>`` tags,
+* the visible page (``<h1>``, ``rel=author``, bylines, ``<time datetime>``, ``<title>``).
+
+>>> meta = read_metadata(lxml.html.document_fromstring(page))
+>>> meta.title, meta.authors, meta.published_at
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import orjson
+from dateutil import parser as date_parser
+from htmldate import find_date
+from lxml import etree
+
+__all__ = [
+    "PageMetadata",
+    "read_metadata",
+    "normalize_date",
+    "normalize_language",
+    "clean_author",
+    "element_text",
+]
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "review",
+    }
+)
+
+_WHITESPACE = re.compile(r"\s+")
+_TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·|»)\s+[^|\-–—:·»]{2,60}$")
+_BYLINE_PREFIX = re.compile(
+    r"^(?:(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|author|autor|"
+    r"posted on|published on)\s*)?(?:by|von|par|por|door|di|av|af|am|on|:)?\s*:?\s+",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(
+    r"\d|^(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|by|von|on|am|"
+    r"author|autor|admin|administrator|no author|unknown|anonymous)(?:\s+(?:by|von|on|am|in))?$",
+    re.IGNORECASE,
+)
+_AUTHOR_ROLE = re.compile(
+    r"\b(?:staff|reporter|correspondent|editor|writer|journalist|columnist|contributor|"
+    r"redakteur|redaktion|news desk|desk|bureau)\b",
+    re.IGNORECASE,
+)
+_AGENCIES = frozenset({"reuters", "ap", "afp", "dpa", "associated press", "bloomberg", "pti", "ians", "upi"})
+_AUTHOR_SPLIT = re.compile(r"\s*(?:\band\b|\bund\b|\bet\b|&|;|/)\s*", re.IGNORECASE)
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+_HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
+_LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+_JSONLD_XPATH = etree.XPath(
+    "//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]",
+)
+_NAMED_XPATH = etree.XPath("//*[@class or @id or @itemprop or @rel or @aria-label]")
+_BREADCRUMB_NAME = re.compile(r"breadcrumb", re.I)
+_BYLINE_NAME = re.compile(r"byline|author|autor", re.I)
+_NOT_BYLINE = re.compile(r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I)
+_TIME_XPATH = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
+_HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    """What the page says about the article, apart from its body."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None
+    updated_at: str | None = None
+    url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    captions: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    breadcrumbs: list[str] = field(default_factory=list)
+    og_type: str | None = None
+    article_body: str | None = None
+
+
+def collapse(text: str | None) -> str:
+    """``text`` with runs of whitespace turned into single spaces and the ends stripped."""
+    return _WHITESPACE.sub(" ", text).strip() if text else ""
+
+
+def element_text(element: Any) -> str:
+    """The visible text of ``element``, whitespace collapsed ("" for anything unexpected)."""
+    try:
+        return collapse(element.text_content())
+    except (ValueError, AttributeError):
+        return ""
+
+
+def normalize_date(value: Any) -> str | None:
+    """An ISO 8601 string for a date as pages write it, or None when it cannot be read.
+
+    Keeps the precision the page gives: ``2024-03-05`` for a date alone,
+    ``2024-03-05T14:30:00`` for a time without zone, ``2024-03-05T14:30:00+00:00`` with one.
+    """
+    text = collapse(str(value)) if value else ""
+    if not text or len(text) > 80 or not any(char.isdigit() for char in text):
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Zone names dateutil does not know ("CET") come back naive: fine, never an error.
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed: datetime = date_parser.parse(text, fuzzy=True, default=datetime(1, 1, 1))
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None
+    if not 1990 <= parsed.year <= 2100 or (parsed.year == 1 and parsed.month == 1):
+        return None
+    if not _HAS_TIME.search(text):
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None and _HAS_TZ.search(text):
+        try:
+            return parsed.isoformat(timespec="seconds")
+        except (ValueError, OverflowError):
+            return None
+    return parsed.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def normalize_language(value: str | None) -> str | None:
+    """The lowercase ISO 639-1 code of a language tag (``en-GB`` -> ``en``), or None."""
+    match = _LANGUAGE.match(value or "")
+    return match.group(1).lower() if match else None
+
+
+def clean_author(raw: str) -> list[str]:
+    """Names in one byline: "By Ann Lee and Bo Kim | Staff" -> ["Ann Lee", "Bo Kim"]."""
+    text = collapse(html_lib.unescape(raw))
+    text = text.split("|")[0].split(" - ")[0].strip(" ,;:·")
+    text = _BYLINE_PREFIX.sub("", text)
+    names = []
+    for part in _AUTHOR_SPLIT.split(text):
+        pieces = [piece.strip() for piece in part.split(",")]
+        kept = [pieces[0]] + [
+            piece for piece in pieces[1:] if piece and piece.lower() not in _AGENCIES and not _AUTHOR_ROLE.search(piece)
+        ]
+        for name in kept:
+            name = _BYLINE_PREFIX.sub("", name).strip(" .,;:·")
+            if (
+                2 <= len(name) <= 60
+                and not name.lower().startswith(("http", "www."))
+                and "@" not in name
+                and len(name.split()) <= 6
+                and not _AUTHOR_ROLE.fullmatch(name)
+                and not _NOT_A_NAME.search(name)
+            ):
+                names.append(name)
+    return names
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
+
+
+def _meta_tags(document: Any) -> dict[str, list[str]]:
+    """Contents of ``<meta>`` tags by lowercased name/property/itemprop/http-equiv."""
+    tags: dict[str, list[str]] = {}
+    for meta in document.iter("meta"):
+        content = meta.get("content")
+        if content is None or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attribute)
+            if key:
+                tags.setdefault(key.strip().lower(), []).append(collapse(content))
+    return tags
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("<!--") or text.startswith("//<![CDATA["):
+        text = re.sub(r"^(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)$", "", text).strip()
+    for candidate in (text, html_lib.unescape(text)):
+        try:
+            return orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            continue
+    return None
+
+
+def _json_objects(value: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every dict in a JSON-LD value, flattening lists and ``@graph`` (bounded depth)."""
+    if depth > 6:
+        return []
+    if isinstance(value, list):
+        return [obj for item in value for obj in _json_objects(item, depth + 1)]
+    if isinstance(value, dict):
+        found = [value]
+        graph = value.get("@graph")
+        if graph is not None:
+            found += _json_objects(graph, depth + 1)
+        main_entity = value.get("mainEntity")
+        if isinstance(main_entity, (dict, list)):
+            found += _json_objects(main_entity, depth + 1)
+        return found
+    return []
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(item).rsplit("/", 1)[-1].lower() for item in kinds if item}
+
+
+def _json_text(value: Any) -> str:
+    """A JSON-LD value (string, or dict with name/text, or list of those) as plain text."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("text") or value.get("@value")
+    return collapse(html_lib.unescape(str(value))) if isinstance(value, (str, int, float)) else ""
+
+
+def _json_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str):
+            names += clean_author(item)
+    return names
+
+
+def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str]]:
+    """The page's article object (empty if none) and its BreadcrumbList names."""
+    article: dict[str, Any] = {}
+    crumbs: list[str] = []
+    for script in _JSONLD_XPATH(document):
+        data = _load_json(script.text or "")
+        for obj in _json_objects(data):
+            kinds = _types(obj)
+            if not article and kinds & ARTICLE_TYPES:
+                article = obj
+            elif "breadcrumblist" in kinds and not crumbs:
+                elements = obj.get("itemListElement")
+                for element in elements if isinstance(elements, list) else []:
+                    if isinstance(element, dict):
+                        name = _json_text(element.get("name") or element.get("item"))
+                        crumbs.append(name)
+    return article, crumbs
+
+
+def _first(tags: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        for value in tags.get(name, ()):
+            if value:
+                return value
+    return None
+
+
+def _strip_site_suffix(title: str) -> str:
+    stripped = _TITLE_SUFFIX.sub("", title).strip()
+    return stripped if len(stripped) >= 10 else title
+
+
+def _is_byline(element: Any) -> bool:
+    if element.get("rel") == "author" or element.get("itemprop") == "author":
+        return True
+    return bool(_BYLINE_NAME.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def _dom_authors(named: list[Any]) -> list[str]:
+    names: list[str] = []
+    candidates = [element for element in named if _is_byline(element)][:20]
+    inner = set(candidates)
+    for element in candidates:
+        if element.tag in ("html", "body", "meta", "link") or _NOT_BYLINE.search(element.get("class") or ""):
+            continue
+        # An outer byline ("Posted on <date> by <author>") holds a more precise inner one.
+        if any(descendant in inner for descendant in element.iterdescendants()):
+            continue
+        name_element = element.find(".//*[@itemprop='name']")
+        if name_element is None:
+            name_element = element.find(".//*[@class='fn']")
+        text = (name_element.get("content") or element_text(name_element)) if name_element is not None else ""
+        text = text or element.get("content") or element_text(element)
+        if text and len(text) <= 100:
+            names += clean_author(text)
+        if names:
+            break
+    return names
+
+
+def _dom_date(named: list[Any], prop: str) -> str | None:
+    for element in named:
+        if element.get("itemprop") == prop:
+            value = element.get("content") or element.get("datetime") or element_text(element)
+            date = normalize_date(value)
+            if date:
+                return date
+    return None
+
+
+def _guess_date(document: Any) -> str | None:
+    """htmldate's reading of the page's visible dates (no free-text guessing, no URL)."""
+    try:
+        found = find_date(document, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - a third-party heuristic must not break the never-raise contract
+        return None
+    return normalize_date(found) if found else None
+
+
+def _breadcrumbs(named: list[Any], from_jsonld: list[str]) -> list[str]:
+    crumbs = from_jsonld
+    if not crumbs:
+        containers = [
+            element
+            for element in named
+            if _BREADCRUMB_NAME.search(
+                f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
+            )
+        ]
+        for container in containers[:3]:
+            items = container.findall(".//li") or container.findall(".//a")
+            crumbs = [element_text(item) for item in items] if items else []
+            if crumbs:
+                break
+    cleaned = [crumb for crumb in crumbs if crumb and len(crumb) <= 80 and crumb.lower() not in _HOME_WORDS]
+    return _dedupe(cleaned)
+
+
+def _as_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [collapse(html_lib.unescape(item)) for item in items if isinstance(item, str)]
+
+
+def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
+    """All metadata of a parsed page (call before any element is removed from it)."""
+    tags = _meta_tags(document)
+    named = _NAMED_XPATH(document)
+    article, jsonld_crumbs = _read_jsonld(document)
+    meta = PageMetadata()
+
+    h1 = document.find(".//h1")
+    title_element = document.find(".//title")
+    meta.title = (
+        _json_text(article.get("headline"))
+        or _first(tags, "og:title", "twitter:title")
+        or (element_text(h1) if h1 is not None else "")
+        or (_strip_site_suffix(element_text(title_element)) if title_element is not None else "")
+        or None
+    )
+
+    authors = _json_names(article.get("author"))
+    for source in (tags.get("author", []), tags.get("article:author", []), tags.get("dc.creator", [])):
+        if not authors:
+            authors = [name for value in source for name in clean_author(value)]
+    meta.authors = _dedupe(authors or _dom_authors(named))
+
+    meta.published_at = (
+        normalize_date(article.get("datePublished"))
+        or normalize_date(_first(tags, "article:published_time", "og:published_time"))
+        or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
+        or normalize_date(_first(tags, "datepublished"))
+        or _dom_date(named, "datePublished")
+        or normalize_date(next(iter(_TIME_XPATH(document)), None))
+        or _guess_date(document)
+    )
+    meta.updated_at = (
+        normalize_date(article.get("dateModified"))
+        or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
+        or _dom_date(named, "dateModified")
+    )
+
+    canonical = None
+    for link in document.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    canonical = canonical or _first(tags, "og:url")
+    if canonical:
+        canonical = urljoin(url, canonical) if url else canonical
+        meta.url = canonical if canonical.startswith(("http://", "https://")) else None
+
+    publisher = article.get("publisher")
+    meta.site_name = _first(tags, "og:site_name") or _json_text(publisher) or None
+
+    html_element = document if document.tag == "html" else document.getroottree().getroot()
+    meta.language = (
+        normalize_language(html_element.get("lang") or html_element.get("xml:lang"))
+        or normalize_language(_first(tags, "content-language"))
+        or normalize_language(_first(tags, "og:locale"))
+    )
+
+    image = article.get("image")
+    for item in image if isinstance(image, list) else [image]:
+        if isinstance(item, dict) and isinstance(item.get("caption"), str):
+            meta.captions.append(collapse(html_lib.unescape(item["caption"])))
+
+    meta.sections = _dedupe(
+        _as_list(article.get("articleSection"))
+        or [value for name in ("article:section", "section", "category") for value in tags.get(name, [])]
+    )
+    meta.breadcrumbs = _breadcrumbs(named, jsonld_crumbs)
+    meta.og_type = _first(tags, "og:type")
+    body = article.get("articleBody")
+    meta.article_body = body if isinstance(body, str) and body.strip() else None
+    return meta

@@ -1,0 +1,160 @@
+"""The parse stage: a page in, an :class:`Article` or a :class:`Reject` out.
+
+:func:`parse_page` picks the extractor for the page's kind (``extract_html`` for HTML,
+``extract_text`` for plain-text dumps) and :func:`build_article` turns what it found
+into an article: body text, word count, content hash, a stable id, the source site,
+a publication date from the URL when the page gives none, and the dateline. Pages with
+fewer words than ``min_words`` are not articles (section fronts, tag listings, error
+pages) and become rejects ``not_article``; pages with no text at all ``empty_body``.
+
+:class:`ParseArticles` is the Beam step; an extractor that raises on one page turns
+that page into a reject ``parse_failed`` carrying the exception, never a failed run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+from transforms.dateline import split_dateline
+from transforms.extract_html import extract_html
+from transforms.extract_text import extract_text
+from transforms.extraction import Extraction
+from transforms.records import Article, Page, Reject
+from transforms.urls import date_from_url, normalize_url, source_of
+
+__all__ = [
+    "ParseArticles",
+    "article_id",
+    "build_article",
+    "content_hash",
+    "normalize_for_hash",
+    "parse_page",
+    "word_count",
+]
+
+ARTICLES, REJECTS = "articles", "rejects"
+PARAGRAPH_SEPARATOR = "\n\n"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_for_hash(text: str) -> str:
+    """Case-folded, punctuation dropped, whitespace collapsed: what counts as "the same text"."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_WORD.findall(folded))
+
+
+def content_hash(body: str) -> str:
+    return hashlib.blake2b(normalize_for_hash(body).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def article_id(url: str | None, body_hash: str) -> str:
+    """Stable across runs: from the normalized URL when there is one, else from the content."""
+    normalized = normalize_url(url)
+    key = f"url:{normalized}" if normalized else f"content:{body_hash}"
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def parse_page(page: Page, min_words: int) -> Article | Reject:
+    """Extract the article of ``page``; see the module docstring."""
+    if page.html is not None:
+        extraction = extract_html(page.html, page.url)
+    else:
+        extraction = extract_text(page.text or "")
+    return build_article(page, extraction, min_words)
+
+
+def build_article(page: Page, extraction: Extraction, min_words: int) -> Article | Reject:
+    paragraphs = [_SPACES.sub(" ", p).strip() for p in extraction.paragraphs]
+    paragraphs = [p for p in paragraphs if p]
+    body = PARAGRAPH_SEPARATOR.join(paragraphs)
+    words = word_count(body)
+    if words == 0:
+        return Reject.of(page.input, "empty_body", "no article text was found on the page", page.content)
+    if words < min_words:
+        return Reject.of(
+            page.input,
+            "not_article",
+            f"the page's main text has {words} words, fewer than parse.min_words ({min_words})",
+            body,
+        )
+    url = extraction.url or page.url
+    body_hash = content_hash(body)
+    dateline = extraction.dateline
+    if dateline is None:
+        dateline, _ = split_dateline(paragraphs[0])
+    return Article(
+        id=article_id(url, body_hash),
+        input=page.input,
+        body=body,
+        url=url,
+        source=source_of(url) or source_of(page.url) or _clean(extraction.site_name),
+        title=_clean(extraction.title),
+        authors=list(extraction.authors),
+        published_at=extraction.published_at or date_from_url(url) or date_from_url(page.url),
+        updated_at=extraction.updated_at,
+        dateline=dateline,
+        captions=list(extraction.captions),
+        language=extraction.language,
+        word_count=words,
+        content_hash=body_hash,
+        fetched_at=page.fetched_at,
+        hints={
+            "sections": list(extraction.sections),
+            "breadcrumbs": list(extraction.breadcrumbs),
+            "og_type": extraction.og_type,
+        },
+    )
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = _SPACES.sub(" ", text).strip()
+    return cleaned or None
+
+
+class ParseArticles(beam.PTransform):
+    """Pages in; a dict of ``articles`` and ``rejects`` out."""
+
+    def __init__(self, min_words: int) -> None:
+        super().__init__()
+        if min_words < 0:
+            raise ValueError(f"min_words must not be negative, not {min_words}")
+        self._min_words = min_words
+
+    def expand(self, pages: beam.PCollection[Page]) -> dict[str, beam.PCollection]:
+        outputs = pages | "Parse" >> beam.ParDo(_ParseFn(self._min_words)).with_outputs(REJECTS, main=ARTICLES)
+        return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
+
+
+class _ParseFn(beam.DoFn):
+    def __init__(self, min_words: int) -> None:
+        self._min_words = min_words
+        self._articles = Metrics.counter("parse", "articles")
+        self._rejects = Metrics.counter("parse", "rejects")
+
+    def process(self, page: Page) -> Iterable[Article | TaggedOutput]:
+        try:
+            result = parse_page(page, self._min_words)
+        except Exception as error:  # noqa: BLE001 - one bad page must not fail the run; it is recorded.
+            result = Reject.of(
+                page.input, "parse_failed", f"extraction raised {type(error).__name__}: {error}", page.content
+            )
+        if isinstance(result, Reject):
+            self._rejects.inc()
+            yield TaggedOutput(REJECTS, result)
+        else:
+            self._articles.inc()
+            yield result

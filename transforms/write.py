@@ -1,0 +1,194 @@
+"""The write stage: records to partitioned JSONL part files in a staging folder.
+
+``WriteRun`` writes every article, duplicate and reject of a run under a *staging*
+root with the final layout of DESIGN.md::
+
+    STAGING/articles/section=<slug>/date=<YYYY-MM-DD|unknown>/part-<run_id>-<NNNNN>.jsonl
+    STAGING/duplicates/part-<run_id>-<NNNNN>.jsonl
+    STAGING/rejects/part-<run_id>-<NNNNN>.jsonl
+    STAGING/_written.json      # what was written, and what was read, for the manifest
+
+Nothing appears in the output folder from here: ``pipeline.publish`` moves the staged
+files into place only once the whole pipeline has succeeded. Output is deterministic:
+a partition is split into ``ceil(records / max_records_per_file)`` shards by a stable
+hash of each record's sort key, and each file is sorted, so the same input gives the
+same files in every running mode. Each record is encoded to JSON once, with orjson.
+
+Files are created through Beam's ``FileSystems``, which creates missing parent folders
+itself (local) or needs none (object stores); the tests read back what was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+
+import apache_beam as beam
+import orjson
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.records import Article, Duplicate, Reject
+
+__all__ = [
+    "WRITTEN_SUMMARY",
+    "WriteRun",
+    "article_partition",
+    "encode_line",
+    "part_file_name",
+    "publication_date",
+]
+
+WRITTEN_SUMMARY = "_written.json"
+_UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
+
+# One written line on its way to a part file: (partition, sort key, label, encoded line).
+# ``label`` is what the manifest counts per kind: an article's section, a reject's reason.
+Line = tuple[str, str, str, bytes]
+
+
+def publication_date(published_at: str | None) -> str:
+    """The UTC calendar date of an ISO 8601 timestamp, or ``unknown``."""
+    if not published_at:
+        return "unknown"
+    try:
+        moment = datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return date.fromisoformat(published_at[:10]).isoformat()
+        except ValueError:
+            return "unknown"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _path_value(value: str | None) -> str:
+    cleaned = _UNSAFE.sub("-", value or "").strip("-.")
+    return cleaned or "unknown"
+
+
+def article_partition(article: Article, partition_by: Sequence[str]) -> str:
+    """``articles/section=world/date=2025-03-14`` for ``partition_by=("section", "date")``."""
+    values = {
+        "section": article.section,
+        "date": publication_date(article.published_at),
+        "source": article.source,
+        "language": article.language,
+    }
+    parts = [f"{field}={_path_value(values[field])}" for field in partition_by]
+    return "/".join(["articles", *parts])
+
+
+def encode_line(record: Article | Duplicate | Reject, run_id: str) -> bytes:
+    fields = record.to_record()
+    fields["run_id"] = run_id
+    return orjson.dumps(fields) + b"\n"
+
+
+def part_file_name(run_id: str, shard: int) -> str:
+    return f"part-{run_id}-{shard:05d}.jsonl"
+
+
+def _article_line(article: Article, partition_by: Sequence[str], run_id: str) -> Line:
+    return article_partition(article, partition_by), article.id, article.section, encode_line(article, run_id)
+
+
+def _duplicate_line(duplicate: Duplicate, run_id: str) -> Line:
+    key = f"{duplicate.id}\x00{duplicate.input.path}\x00{duplicate.input.record:012d}"
+    return "duplicates", key, duplicate.kind, encode_line(duplicate, run_id)
+
+
+def _reject_line(reject: Reject, run_id: str) -> Line:
+    key = f"{reject.input.path}\x00{reject.input.record:012d}"
+    return "rejects", key, reject.reason, encode_line(reject, run_id)
+
+
+def _stable_shard(sort_key: str, shards: int) -> int:
+    if shards == 1:
+        return 0
+    digest = hashlib.blake2b(sort_key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards
+
+
+class WriteRun(beam.PTransform):
+    """Write a run's records to ``staging`` (see the module docstring).
+
+    Takes a dict with ``articles``, ``duplicates``, ``rejects`` and ``files`` (the read
+    stage's :class:`DumpSummary` records); returns the PCollection holding the one
+    summary document it wrote to ``STAGING/_written.json``.
+    """
+
+    def __init__(self, staging: str, run_id: str, partition_by: Sequence[str], max_records_per_file: int) -> None:
+        super().__init__()
+        if not run_id or _UNSAFE.search(run_id):
+            raise ValueError(f"run id {run_id!r} must be non-empty letters, digits, '.', '_' or '-'")
+        if max_records_per_file < 1:
+            raise ValueError(f"max_records_per_file must be positive, not {max_records_per_file}")
+        self._staging = staging.rstrip("/")
+        self._run_id = run_id
+        self._partition_by = tuple(partition_by)
+        self._max_records = max_records_per_file
+
+    def expand(self, records: dict[str, beam.PCollection]) -> beam.PCollection[dict[str, Any]]:
+        run_id = self._run_id
+        lines = (
+            records["articles"] | "Encode articles" >> beam.Map(_article_line, self._partition_by, run_id),
+            records["duplicates"] | "Encode duplicates" >> beam.Map(_duplicate_line, run_id),
+            records["rejects"] | "Encode rejects" >> beam.Map(_reject_line, run_id),
+        ) | "All lines" >> beam.Flatten()
+        shards_per_partition = (
+            lines
+            | "Partition of line" >> beam.Map(lambda line: (line[0], 1))
+            | "Count per partition" >> beam.CombinePerKey(sum)
+            | "Shards" >> beam.Map(lambda kv, most: (kv[0], math.ceil(kv[1] / most)), most=self._max_records)
+        )
+        written = (
+            lines
+            | "Key by shard" >> beam.Map(_key_by_shard, shards=beam.pvalue.AsDict(shards_per_partition))
+            | "Group shards" >> beam.GroupByKey()
+            | "Write part files" >> beam.Map(_write_part_file, staging=self._staging, run_id=run_id)
+            | "Collect" >> beam.combiners.ToList()
+        )
+        read_totals = (
+            records["files"]
+            | "File totals" >> beam.Map(lambda summary: (1, summary.pages, summary.skipped_records))
+            | "Sum files" >> beam.CombineGlobally(beam.combiners.TupleCombineFn(sum, sum, sum))
+        )
+        return written | "Write summary" >> beam.Map(
+            _write_summary, read_totals=beam.pvalue.AsSingleton(read_totals), staging=self._staging
+        )
+
+
+def _key_by_shard(line: Line, shards: dict[str, int]) -> tuple[tuple[str, int], tuple[str, str, bytes]]:
+    partition, sort_key, label, encoded = line
+    return (partition, _stable_shard(sort_key, shards[partition])), (sort_key, label, encoded)
+
+
+def _write_part_file(
+    shard: tuple[tuple[str, int], Iterable[tuple[str, str, bytes]]], staging: str, run_id: str
+) -> dict[str, Any]:
+    (partition, index), values = shard
+    ordered = sorted(values, key=lambda value: value[0])
+    relative = f"{partition}/{part_file_name(run_id, index)}"
+    labels: dict[str, int] = {}
+    with FileSystems.create(f"{staging}/{relative}") as handle:
+        for _, label, encoded in ordered:
+            handle.write(encoded)
+            labels[label] = labels.get(label, 0) + 1
+    return {"file": relative, "kind": partition.split("/", 1)[0], "lines": len(ordered), "labels": labels}
+
+
+def _write_summary(written: list[dict[str, Any]], read_totals: tuple[int, int, int], staging: str) -> dict[str, Any]:
+    files, pages_read, skipped_records = read_totals
+    summary = {
+        "files": sorted(written, key=lambda item: item["file"]),
+        "read": {"files": files, "pages_read": pages_read, "skipped_records": skipped_records},
+    }
+    with FileSystems.create(f"{staging}/{WRITTEN_SUMMARY}") as handle:
+        handle.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+    return summary
+
