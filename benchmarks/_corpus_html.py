@@ -72,7 +72,7 @@ def _ident(rng: random.Random) -> str:
 
 
 def _css_chunk(rng: random.Random, size: int) -> str:
-    rules = []
+    rules: list[str] = []
     while sum(map(len, rules)) < size:
         props = ";".join(
             f"{rng.choice(('margin', 'padding', 'font-size', 'line-height', 'gap'))}:{rng.randint(0, 48)}px"
@@ -126,6 +126,10 @@ class Site:
         if shape == "story-id":
             return f"https://{self.domain}/story/{number}/{_slug(story.title)}"
         return f"https://news.{self.domain}/{y}-{m:02d}-{d:02d}/{_slug(story.title)}-{number}.html"
+
+    def dateline(self, city: str) -> str:
+        """How this site opens an article's first paragraph."""
+        return f"{city}: " if self.style.dateline == "colon" else f"{city} ({self.style.name}) \u2014 "
 
     def front_url(self, section: str, tag: str | None, page: int) -> str:
         if tag:
@@ -184,11 +188,7 @@ class Site:
 
     def _article_markup(self, story: Story, url: str) -> str:
         s, esc = self.style, html.escape
-        if s.dateline == "colon":
-            first = f"{story.city}: {story.paragraphs[0]}"
-        else:
-            first = f"{story.city} ({s.name}) \u2014 {story.paragraphs[0]}"
-        paras = [first, *story.paragraphs[1:]]
+        paras = [(story.dateline or self.dateline(story.city)) + story.paragraphs[0], *story.paragraphs[1:]]
         byline = ", ".join(story.authors) or f"{s.name} staff"
         time = f'<time datetime="{_iso(story.published)}">{_human(story.published)}</time>'
         if story.updated:
@@ -313,7 +313,7 @@ def build_sites(bank: TextBank, seed: int) -> list[Site]:
 
 def render_text_dump(rng: random.Random, bank: TextBank, story: Story) -> str:
     """A plain-text page dump: caption, dateline paragraph, body, then the site's sidebars."""
-    lines = [story.caption, "", f"{story.city}: {story.paragraphs[0]}", ""]
+    lines = [story.caption, "", (story.dateline or f"{story.city}: ") + story.paragraphs[0], ""]
     for paragraph in story.paragraphs[1:]:
         lines += [paragraph, ""]
     lines += _text_sidebars(rng, bank, math.ceil(rng.random() * 3))

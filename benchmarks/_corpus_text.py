@@ -177,6 +177,9 @@ class Story:
     authors: list[str]
     published: tuple[int, int, int, int, int]  # year, month, day, hour, minute (UTC)
     updated: tuple[int, int, int, int, int] | None
+    #: How the first paragraph opens, set by the site that first publishes the story
+    #: (``"CITY: "`` or ``"CITY (Site) - "``); copies keep it, so their bodies stay equal.
+    dateline: str = ""
 
 
 class TextBank:
@@ -277,6 +280,6 @@ class TextBank:
             i = rng.randrange(len(paragraphs))
             words = paragraphs[i].split(" ")
             j = rng.randrange(len(words))
-            words[j] = rng.choice(self._vocab[story.section][0])
+            words[j] = rng.choice([w for w in self._vocab[story.section][0] if w != words[j]])
             paragraphs[i] = " ".join(words)
         return dataclasses.replace(story, doc_id=doc_id, paragraphs=paragraphs)

@@ -76,6 +76,7 @@ class ShardWriter:
             path = self.root / kind / f"{kind}-{self.shard:05d}-{n:03d}.{fmt}"
             path.parent.mkdir(parents=True, exist_ok=True)
             raw = path.open("wb")
+            handle: io.BufferedIOBase
             if fmt == "jsonl.gz":
                 handle = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=self.gzip_level, mtime=0)
             else:
@@ -144,7 +145,8 @@ class ShardWriter:
             path = self.truth_dir / f"shard-{self.shard:05d}.jsonl"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"\n".join(self.truth) + b"\n")
-        files, size = Counter(), Counter()
+        files: Counter[str] = Counter()
+        size: Counter[str] = Counter()
         for fmt, path in self.files:
             files[fmt] += 1
             size[fmt] += path.stat().st_size

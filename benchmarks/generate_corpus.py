@@ -27,6 +27,7 @@ import shutil
 import sys
 import time
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -141,6 +142,7 @@ def _shard(args: tuple[Options, int, int]) -> dict:
             story = bank.story(rng, doc_id)
             site_i = rng.randrange(len(sites))
             url = sites[site_i].url(story, number)
+            story.dateline = sites[site_i].dateline(story.city)
             if kind == "article":
                 recent.append((story, site_i, url))
         site = sites[site_i] if story is not None else rng.choice(sites)
@@ -222,7 +224,11 @@ def generate(opts: Options, jobs: int = 1, progress=None) -> dict:
         (opts, s, min(SHARD_PAGES, opts.pages - s * SHARD_PAGES))
         for s in range(-(-opts.pages // SHARD_PAGES))
     ]
-    pages, files, size, html_bytes, broken, done = Counter(), Counter(), Counter(), 0, [], 0
+    pages: Counter[str] = Counter()
+    files: Counter[str] = Counter()
+    size: Counter[str] = Counter()
+    html_bytes, done, broken = 0, 0, []
+    results: Iterable[dict]
     if jobs > 1 and len(shards) > 1:
         pool = get_context("fork" if sys.platform == "linux" else "spawn").Pool(min(jobs, len(shards)))
         results = pool.imap_unordered(_shard, shards)

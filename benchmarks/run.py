@@ -112,7 +112,11 @@ def _git() -> dict:
 
 
 def _machine() -> dict:
-    info = {"cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    info: dict[str, object] = {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
         info["cpu"] = next(
@@ -234,7 +238,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
-    command = [args.newsbeam] if shutil.which(args.newsbeam) else None
+    # The command on PATH, or the one installed beside this Python (a venv that is not activated).
+    found = shutil.which(args.newsbeam) or shutil.which(args.newsbeam, path=str(Path(sys.executable).parent))
+    command = [found] if found else None
     if command is None:
         print(
             f"{args.newsbeam!r} is not on PATH; install the package (pip install -e .) first.",

@@ -1641,7 +1641,8 @@ def nw_article(a: Art, declare_charset: bool = True) -> str:
     </a> | <a href="/world/">World</a> | <a href="/business/">Business</a> |
 <a href="/sport/">Sport</a> | <a href="/science/">Science</a> |
 <a href="/politics/">Politics</a> | <a href="/clients/">For clients</a></div>
-<div class="kicker"><a href="/{a.section}/">{a.section.capitalize()}</a></div>
+<nav class="breadcrumb"><a href="/">Northwire</a> &rsaquo;
+  <a href="/{a.section}/">{a.section.capitalize()}</a></nav>
 <h1>{_t(a.title)}</h1>
 <p class="byline">By {escape(_byline(a.authors))}</p>
 <time datetime="{a.published}">{shown}</time>
@@ -2103,7 +2104,8 @@ def build() -> tuple[Builder, list[dict]]:
             "match": " ".join(paras[0].split()[3:11]),
             "title": a.title,
             "authors": list(a.authors),
-            "published_at": _normalize_date(a.published),
+            # A text dump states no date; its URL does (/politics/2025-03-12/slug).
+            "published_at": _normalize_date(a.published) or (a.date if url else None),
             "url": url,
             "source": source,
             "dateline": a.dateline,
@@ -2155,6 +2157,14 @@ def _normalize_date(value: str | None) -> str | None:
 
 
 def expected(b: Builder, known: list[dict]) -> dict:
+    # Outcomes in reading order (files sorted by path, pages by index): the first copy of an
+    # article is "the article", later copies are duplicates.
+    b.pages.sort(key=lambda p: (p.path, p.record))
+    seen: set[str] = set()
+    for p in b.pages:
+        if p.article:
+            p.outcome = "duplicate" if p.article in seen else "article"
+            seen.add(p.article)
     outcomes = Counter(p.outcome for p in b.pages)
     reasons = Counter(p.reason for p in b.pages if p.outcome == "reject")
     groups: dict[str, list[dict]] = {}
@@ -2203,16 +2213,15 @@ def expected(b: Builder, known: list[dict]) -> dict:
             for p in b.pages
         ],
         "notes": [
-            (
-                "published_at is as the page states it, with Z written as +00:00; date-only "
-                "values stay date-only."
-            ),
+            "published_at is as the page states it, with Z written as +00:00; date-only values stay "
+            "date-only. For text pages it is the date in the page's URL.",
+            "language of text pages is the language they are written in (no page declares it).",
             "The body keeps the dateline lead-in as printed ('SYDNEY (Northwire) - ...', 'LAHORE: ...'); "
             "dateline holds only the place.",
             "Captions are listed exactly as the page prints them, photo credit included.",
             "section null means not asserted: the page has no metadata or URL, only its text.",
             "In a duplicate group the pipeline may keep any member; 'outcome' in pages names the first "
-            "in reading order, the counts hold either way.",
+            "in sorted path order, the counts hold either way.",
             "sections_intended counts the slug each unique article's metadata/URL implies; text-only pages "
             "are counted by the section they were written for.",
         ],

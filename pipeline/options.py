@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import (
+    DirectOptions,
+    PipelineOptions,
+    StandardOptions,
+    WorkerOptions,
+)
 
 __all__ = ["RunOptions", "UsageError", "beam_options", "default_run_id", "parse_run_args"]
 
@@ -91,11 +96,17 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
     # Beam only warns about flags it does not know; a mistyped flag must not be ignored silently.
     unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
     if unknown:
-        raise UsageError(
-            f"unknown option --{sorted(unknown)[0]}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's"
+        name = sorted(unknown)[0]
+        typed = next(
+            (arg.split("=", 1)[0] for arg in beam_args if arg.lstrip("-").split("=", 1)[0].replace("-", "_") == name),
+            f"--{name}",
         )
+        raise UsageError(f"unknown option {typed}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's")
     direct = options.view_as(DirectOptions)
     explicit = {arg.split("=", 1)[0].lstrip("-") for arg in beam_args if arg.startswith("--")}
+    if "default_sdk_harness_log_level" not in explicit:
+        # Workers in other processes log every start and stop at INFO; keep the terminal for newsbeam.
+        options.view_as(WorkerOptions).default_sdk_harness_log_level = "WARNING"
     if uses_direct_runner(options) and "direct_running_mode" not in explicit:
         direct.direct_running_mode = DEFAULT_RUNNING_MODE
         if "direct_num_workers" not in explicit:

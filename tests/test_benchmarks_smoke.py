@@ -16,6 +16,7 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import orjson
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -167,3 +168,49 @@ def test_run_times_a_small_corpus_in_memory(tmp_path: Path) -> None:
     assert result["pages_per_s"] > 0
     assert result["peak_rss_mb"] > 0
     assert report["machine"]["cores"] >= 1 and report["date"]
+
+
+def _page(data: Path, rel: str, record: int) -> str | None:
+    """The HTML of page ``record`` of file ``rel``, or None for a text dump."""
+    path = data / rel
+    fmt = _format(path)
+    if fmt == "txt":
+        return None
+    if fmt.startswith("jsonl"):
+        record_ = _jsonl_records(path)[record]
+        return record_["html"] if record_ else None
+    if fmt == "warc.gz":
+        return _warc_responses(path)[record].decode()
+    raw = path.read_bytes()
+    return (gzip.decompress(raw) if fmt == "html.gz" else raw).decode()
+
+
+def _body(page: str) -> list[str]:
+    tree = lxml.html.fromstring(page)
+    containers = '@class="story__content" or @class="article-body" or @itemprop="articleBody"'
+    return [p.text_content() for p in tree.xpath(f"//div[{containers}]//p")]
+
+
+def test_duplicates_repeat_their_original_body_and_near_duplicates_differ(tmp_path: Path) -> None:
+    summary = _generate(
+        tmp_path, "--pages", "150", "--duplicate-share", "0.3", "--near-duplicate-share", "0.2"
+    )
+    data = tmp_path / summary["input_dir"]
+    truth = [
+        orjson.loads(line) for f in (tmp_path / "_truth").iterdir() for line in f.read_bytes().splitlines()
+    ]
+    by_id = {t["doc_id"]: t for t in truth}
+    compared = Counter()
+    for t in truth:
+        if t["kind"] not in ("duplicate", "near_duplicate"):
+            continue
+        original = by_id[t["of"]]
+        assert original["kind"] == "article"
+        pages = _page(data, t["path"], t["record"]), _page(data, original["path"], original["record"])
+        if None in pages:
+            continue
+        copy, source = map(_body, pages)
+        assert copy and source
+        assert (copy == source) == (t["kind"] == "duplicate"), t
+        compared[t["kind"]] += 1
+    assert compared["duplicate"] > 5 and compared["near_duplicate"] > 5

@@ -88,9 +88,9 @@ _BOILERPLATE = re.compile(
 )
 #: Readability's "unlikely candidates": removed before scoring unless they also look like content.
 _UNLIKELY = re.compile(
-    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|"
+    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|(?:^|\s)header|legends|"
     r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|"
-    r"agegate|pagination|pager|popup|cookie|newsletter|share|sharing",
+    r"agegate|pagination|pager\b|popup|cookie|newsletter|share|sharing",
     re.I,
 )
 _MAYBE_CONTENT = re.compile(
@@ -110,7 +110,8 @@ _HIDDEN_XPATH = etree.XPath(
 _BOILERPLATE_LINE = re.compile(
     r"^(?:read (?:more|also|next)|related(?: articles| stories| posts)?|see also|also read|more on this|"
     r"share (?:this|on|via)|share$|follow us|sign up|subscribe|advertisement|click here|tweet|"
-    r"you (?:may|might) also like|recommended|more from|print$|pdf$|"
+    r"you (?:may|might) also like|recommended|more from|print$|pdf$|never miss|download (?:the|our)|"
+    r"auch interessant|neueste (?:artikel|beiträge)|(?:das|dieses) thema könnte|könnte (?:sie|dich) auch|"
     r"all rights reserved|copyright|©|tags?:|filed under|posted in|leave a (?:comment|reply)|\d+ comments?|"
     r"lesen sie (?:auch|mehr)|auch lesen|schon gelesen|mehr zum thema|mehr zu |weiterlesen|weitere (?:artikel|"
     r"beiträge|informationen|infos|nachrichten|themen)|das könnte (?:sie|dich)|jetzt teilen|artikel teilen|"
@@ -129,6 +130,14 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SENTENCE_END = re.compile(r"[.!?。]( |$)")
 
 _MIN_BLOCK_CHARS = 25
+_MIN_BODY_CHARS = 200
+_KEEP_ARTICLE_HEADER = 1
+_MAX_LABEL_CHARS = 60
+_MAX_BLOCK_LINK_DENSITY = 0.5
+_MAX_PARAGRAPH_LINK_SHARE = 0.8
+_WIDEN_GAIN = 1.5
+_WIDEN_MAX_LINK_DENSITY = 0.3
+_MIN_FALLBACK_CHARS = 40
 
 
 def _parse(html: str) -> Any | None:
@@ -155,8 +164,16 @@ def _clean(body: Any) -> None:
             element.drop_tree()
     for tag in _DROP_IF_SMALL_TAGS:
         for element in list(body.iter(tag)):
-            if element.getparent() is not None and len(element.findall(".//p")) < 3:
-                element.drop_tree()
+            if element.getparent() is None or len(element.findall(".//p")) >= 3:
+                continue
+            # An article's own <header> holds its standfirst; the site's header does not.
+            if tag == "header" and _KEEP_ARTICLE_HEADER and _inside_article(element):
+                continue
+            element.drop_tree()
+
+
+def _inside_article(element: Any) -> bool:
+    return any(ancestor.tag in ("article", "main") for ancestor in element.iterancestors())
 
 
 def _remove_unlikely(body: Any, stats: dict[Any, tuple[int, int]]) -> None:
@@ -220,8 +237,14 @@ def _direct_text_chars(element: Any) -> int:
     return total
 
 
-def _score_candidates(body: Any, stats: dict[Any, tuple[int, int]]) -> dict[Any, float]:
-    """Readability-style scores: paragraphs give points to their nearest ancestors."""
+def _score_candidates(
+    body: Any, stats: dict[Any, tuple[int, int]], plain_chars: dict[Any, float]
+) -> dict[Any, float]:
+    """Readability-style scores: paragraphs give points to their nearest ancestors.
+
+    Also fills ``plain_chars``: for every ancestor, the characters of paragraph text
+    outside links below it (how much readable text widening to it would add).
+    """
     scores: dict[Any, float] = {}
     for element in body.iter("p", "pre", "td", "blockquote", "div", "section", "li"):
         if element.tag in ("div", "section", "li", "td"):
@@ -240,6 +263,11 @@ def _score_candidates(body: Any, stats: dict[Any, tuple[int, int]]) -> dict[Any,
             points *= 0.5
         if element.tag in ("div", "section", "td"):
             scores[element] = scores.get(element, _initial_score(element)) + points
+        plain = chars * (1 - _link_density(stats, element))
+        ancestor = element
+        while ancestor is not None:
+            plain_chars[ancestor] = plain_chars.get(ancestor, 0.0) + plain
+            ancestor = ancestor.getparent()
         ancestor = element.getparent()
         for level in range(5):
             if ancestor is None or ancestor.tag == "html":
@@ -261,7 +289,8 @@ def _initial_score(element: Any) -> float:
 
 
 def _best_containers(body: Any, stats: dict[Any, tuple[int, int]]) -> list[Any]:
-    scores = _score_candidates(body, stats)
+    plain_chars: dict[Any, float] = {}
+    scores = _score_candidates(body, stats, plain_chars)
     if not scores:
         return []
     top = max(scores, key=scores.__getitem__)
@@ -288,11 +317,29 @@ def _best_containers(body: Any, stats: dict[Any, tuple[int, int]]) -> list[Any]:
         and len(parent) == 1
     ):
         top = parent
+    top = _widen(top, stats, plain_chars)
     marker = _article_marker(body, stats, top)
     if marker is not None:
         return [marker]
     top = _enclosing_article(top, stats)
     return _with_siblings(top, scores, stats)
+
+
+def _widen(top: Any, stats: dict[Any, tuple[int, int]], plain_chars: dict[Any, float]) -> Any:
+    """The ancestor of ``top`` that adds much more plain paragraph text and few links.
+
+    Pages that split their text over many small boxes (product pages, FAQs, old table
+    layouts) have no single block that holds most of it.
+    """
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        if (
+            plain_chars.get(parent, 0.0) >= _WIDEN_GAIN * plain_chars.get(top, 0.0)
+            and _link_density(stats, parent) < _WIDEN_MAX_LINK_DENSITY
+        ):
+            top = parent
+        parent = parent.getparent()
+    return top
 
 
 def _enclosing_article(top: Any, stats: dict[Any, tuple[int, int]]) -> Any:
@@ -437,7 +484,7 @@ def _emit_paragraphs(
                 if tag in _BLOCK_TAGS:
                     writer.flush()
                     # A heading right before a dropped block ("Related stories") is its title.
-                    if heading_at == len(writer.paragraphs) - 1 and stats.get(element, (0, 0))[0]:
+                    if 0 <= heading_at == len(writer.paragraphs) - 1 and stats.get(element, (0, 0))[0]:
                         writer.paragraphs.pop()
                         heading_at = -1
                 continue
@@ -474,9 +521,16 @@ def _emit_paragraphs(
 
 
 def _keep_paragraph(text: str, link_share: float) -> bool:
-    if link_share > 0.8 and len(text) < 200:
+    if link_share > _MAX_PARAGRAPH_LINK_SHARE and len(text) < 200:
         return False
     return not (len(text) < 120 and _BOILERPLATE_LINE.match(text))
+
+
+def _trim_trailing_labels(paragraphs: list[str]) -> list[str]:
+    """Drop short "Contact:"/"More on this:" lines left at the end, whose list was dropped."""
+    while paragraphs and len(paragraphs[-1]) < _MAX_LABEL_CHARS and paragraphs[-1].endswith(":"):
+        paragraphs.pop()
+    return paragraphs
 
 
 def _captions(container: Any) -> list[str]:
@@ -524,10 +578,18 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     captions = []
     for container in containers:
         emitted = _emit_paragraphs(container, stats)
-        paragraphs += [
-            text for text, link_share in emitted if _keep_paragraph(text, link_share)
-        ]
+        paragraphs += [text for text, link_share in emitted if _keep_paragraph(text, link_share)]
         captions += _captions(container)
+    if sum(len(paragraph) for paragraph in paragraphs) < _MIN_BODY_CHARS:
+        # No block stands out (short pages, text spread over many small boxes): keep
+        # every plain-text paragraph of the page instead.
+        emitted = _emit_paragraphs(body, stats)
+        paragraphs = [
+            text
+            for text, link_share in emitted
+            if link_share < 0.5 and len(text) >= _MIN_FALLBACK_CHARS and _keep_paragraph(text, link_share)
+        ] or paragraphs
+    paragraphs = _trim_trailing_labels(paragraphs)
     captions += meta.captions
     if meta.article_body:
         from_jsonld = _article_body_paragraphs(meta.article_body)

@@ -4,8 +4,9 @@
 ``extract_text`` for plain-text dumps) and :func:`build_article` turns what it found
 into an article: body text, word count, content hash, a stable id, the source site,
 a publication date from the URL when the page gives none, and the dateline. Pages with
-fewer words than ``min_words`` are not articles (section fronts, tag listings, error
-pages) and become rejects ``not_article``; pages with no text at all ``empty_body``.
+fewer words than ``min_words``, or that read as lists of teasers, are not articles
+(section fronts, tag listings, error pages) and become rejects ``not_article``. A page
+that declares no language gets the one detected from its body.
 
 :class:`ParseArticles` is the Beam step; an extractor that raises on one page turns
 that page into a reject ``parse_failed`` carrying the exception, never a failed run.
@@ -26,6 +27,7 @@ from transforms.dateline import split_dateline
 from transforms.extract_html import extract_html
 from transforms.extract_text import extract_text
 from transforms.extraction import Extraction
+from transforms.language import detect_language
 from transforms.records import Article, Page, Reject
 from transforms.urls import date_from_url, normalize_url, source_of
 
@@ -41,6 +43,11 @@ __all__ = [
 
 ARTICLES, REJECTS = "articles", "rejects"
 PARAGRAPH_SEPARATOR = "\n\n"
+#: A listing has at least this many paragraphs, most of them shorter than LISTING_SHORT_WORDS.
+LISTING_MIN_PARAGRAPHS = 6
+LISTING_SHORT_WORDS = 12
+LISTING_SHORT_SHARE = 0.85
+LISTING_SHORT_SHARE_WEBSITE = 0.6
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
@@ -66,6 +73,19 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def looks_like_listing(paragraphs: list[str], og_type: str | None) -> bool:
+    """A section front or tag page: many short teaser lines and hardly a sentence among them.
+
+    Articles have paragraphs of sentences; listings have headlines, blurbs and dates. A page
+    that says it is a ``website`` (not an ``article``) needs less evidence.
+    """
+    if len(paragraphs) < LISTING_MIN_PARAGRAPHS:
+        return False
+    short = sum(1 for paragraph in paragraphs if word_count(paragraph) < LISTING_SHORT_WORDS)
+    share = short / len(paragraphs)
+    return share >= (LISTING_SHORT_SHARE_WEBSITE if og_type == "website" else LISTING_SHORT_SHARE)
+
+
 def parse_page(page: Page, min_words: int) -> Article | Reject:
     """Extract the article of ``page``; see the module docstring."""
     if page.html is not None:
@@ -81,7 +101,14 @@ def build_article(page: Page, extraction: Extraction, min_words: int) -> Article
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
     words = word_count(body)
     if words == 0:
-        return Reject.of(page.input, "empty_body", "no article text was found on the page", page.content)
+        return Reject.of(page.input, "not_article", "no article text was found on the page", page.content)
+    if looks_like_listing(paragraphs, extraction.og_type):
+        return Reject.of(
+            page.input,
+            "not_article",
+            f"the page reads as a list of teasers ({len(paragraphs)} short paragraphs), not an article",
+            body,
+        )
     if words < min_words:
         return Reject.of(
             page.input,
@@ -106,7 +133,7 @@ def build_article(page: Page, extraction: Extraction, min_words: int) -> Article
         updated_at=extraction.updated_at,
         dateline=dateline,
         captions=list(extraction.captions),
-        language=extraction.language,
+        language=extraction.language or detect_language(body),
         word_count=words,
         content_hash=body_hash,
         fetched_at=page.fetched_at,

@@ -1,0 +1,90 @@
+"""build_article and parse_page: what turns an extraction into an article, or a reject."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from builders import PARAGRAPHS, article_html
+
+from transforms.extraction import Extraction
+from transforms.parse import (
+    ParseArticles,
+    article_id,
+    build_article,
+    content_hash,
+    normalize_for_hash,
+    parse_page,
+)
+from transforms.records import Article, Page, Provenance, Reject
+
+WHERE = Provenance("/d/page.html", 0)
+
+
+def page(**fields: object) -> Page:
+    return Page(input=WHERE, **fields)  # type: ignore[arg-type]
+
+
+def test_normalized_hash_ignores_case_punctuation_and_spacing():
+    assert normalize_for_hash("The  Quay, re-opened!\n\nToday.") == "the quay re opened today"
+    assert content_hash("The quay reopened.") == content_hash("THE   QUAY REOPENED")
+    assert content_hash("The quay reopened.") != content_hash("The quay closed.")
+
+
+def test_article_id_is_stable_per_normalized_url_and_falls_back_to_content():
+    assert article_id("https://www.a.example/x/?utm_source=mail#top", "h1") == article_id("http://a.example/x", "h2")
+    assert article_id(None, "h1") == article_id(None, "h1") != article_id(None, "h2")
+
+
+def test_short_page_is_not_an_article():
+    result = build_article(page(html="<p>x</p>"), Extraction(paragraphs=["Tags: ferries, harbour"]), min_words=20)
+    assert isinstance(result, Reject) and result.reason == "not_article"
+    assert "fewer than parse.min_words" in result.detail
+
+
+def test_empty_extraction_is_empty_body():
+    result = build_article(page(text=" "), Extraction(paragraphs=[]), min_words=20)
+    assert isinstance(result, Reject) and result.reason == "empty_body"
+
+
+def test_build_article_derives_source_date_from_url_and_dateline():
+    extraction = Extraction(
+        paragraphs=["WELLINGTON (Northwire) - The harbour reopened on Monday after the storm passed.", "More."],
+        title="  Harbour   reopens ",
+    )
+    result = build_article(
+        page(html="<p/>", url="https://www.northwire.example/world/2025/03/14/harbour-reopens", fetched_at="x"),
+        extraction,
+        min_words=5,
+    )
+    assert isinstance(result, Article)
+    assert result.source == "northwire.example"
+    assert result.published_at == "2025-03-14"
+    assert result.dateline == "WELLINGTON"
+    assert result.title == "Harbour reopens"
+    assert result.body.count("\n\n") == 1 and result.word_count == 12
+    assert result.fetched_at == "x"
+
+
+def test_parse_page_on_html():
+    html = article_html("Corrin Lines shares rise", PARAGRAPHS, "https://lanternpost.example/business/corrin")
+    result = parse_page(page(html=html), min_words=20)
+    assert isinstance(result, Article)
+    assert result.title == "Corrin Lines shares rise"
+    assert result.url == "https://lanternpost.example/business/corrin"
+    assert result.body.startswith("Shares in the regional rail operator")
+    assert "All rights reserved" not in result.body and "Home" not in result.body
+    assert result.hints["sections"] == ["Business"]
+
+
+
+
+def test_parse_step_splits_articles_and_rejects():
+    html = article_html("Corrin Lines shares rise", PARAGRAPHS, "https://lanternpost.example/business/corrin")
+    good = page(html=html)
+    with TestPipeline() as pipeline:
+        parsed = pipeline | beam.Create([good, page(text="Too short.")]) | ParseArticles(min_words=20)
+        assert_that(parsed["articles"] | "Titles" >> beam.Map(lambda a: a.title), equal_to(["Corrin Lines shares rise"]),
+                    label="articles")
+        assert_that(parsed["rejects"] | "Reasons" >> beam.Map(lambda r: r.reason), equal_to(["not_article"]),
+                    label="rejects")
