@@ -29,10 +29,15 @@ __all__ = ["build_pipeline"]
 
 
 def build_pipeline(
-    pipeline: beam.Pipeline, inputs: Sequence[str], config: Config, run_id: str, staging: str
+    pipeline: beam.Pipeline,
+    inputs: Sequence[str],
+    config: Config,
+    run_id: str,
+    staging: str,
+    progress_seconds: float = 0.0,
 ) -> beam.PCollection:
     """Add the whole run to ``pipeline``; returns the PCollection of the written summary."""
-    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes)
+    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds)
     rejects = [read["rejects"]]
     duplicates = []
 

@@ -33,6 +33,9 @@ from transforms.read import expand_input
 __all__ = ["RunFailedError", "check_inputs", "choose_runner", "execute_run"]
 
 
+PROGRESS_SECONDS = 10.0
+
+
 class RunFailedError(RuntimeError):
     """The pipeline failed; nothing of the run was published."""
 
@@ -89,7 +92,9 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
         say(f"newsbeam: run {run.run_id} on {runner_name}")
         say(f"newsbeam: reading {', '.join(run.inputs)}")
         pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
-        build_pipeline(pipeline, run.inputs, config, run.run_id, staging)
+        build_pipeline(
+            pipeline, run.inputs, config, run.run_id, staging, progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS
+        )
         try:
             result = pipeline.run()
             result.wait_until_finish()

@@ -80,10 +80,10 @@ _NEGATIVE = re.compile(
 )
 #: Class/id words that mark a block inside the article as boilerplate, never as text.
 _BOILERPLATE = re.compile(
-    r"(?:^|[-_ ])ad(?:s|vert)?(?:$|[-_ ])|advert|breadcrumb|comment|cookie|newsletter|outbrain|promo|"
-    r"related|share|sharing|social|sponsor|subscribe|taboola|toolbar|popup|modal|"
-    r"recommend|most-?read|trending|signup|login|pagination|pager|disqus|byline|post-?meta|"
-    r"entry-?meta|article-?meta|sidebar|(?:^|[-_ ])nav|menu",
+    r"(?:^|\s)(?:ad|ads|advert\w*|ad[-_]\w+)(?:$|\s)|breadcrumb|comment(?!ary)|cookie|newsletter|outbrain|"
+    r"promo(?!ted)|related|share|sharing|social|sponsor|subscribe|taboola|toolbar|popup|modal|"
+    r"recommend|most-?read|trending|signup|login|pagination|pager\b|disqus|byline|post-?meta|"
+    r"entry-?meta|article-?meta|sidebar|(?:^|\s)nav(?:bar|igation)?(?:$|\s|[-_])|menu",
     re.I,
 )
 #: Readability's "unlikely candidates": removed before scoring unless they also look like content.
@@ -131,6 +131,8 @@ _SENTENCE_END = re.compile(r"[.!?。]( |$)")
 
 _MIN_BLOCK_CHARS = 25
 _MIN_BODY_CHARS = 200
+#: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
+_SKIPPED_TAGS = frozenset({"figcaption", "h1"})
 _KEEP_ARTICLE_HEADER = 1
 _MAX_LABEL_CHARS = 60
 _MAX_BLOCK_LINK_DENSITY = 0.5
@@ -447,7 +449,7 @@ def _skip_block(
     element: Any, stats: dict[Any, tuple[int, int]], container_chars: int
 ) -> bool:
     tag = element.tag
-    if not isinstance(tag, str) or tag in ("figcaption", "h1"):
+    if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
         return True
     text_chars = stats.get(element, (0, 0))[0]
     names = _class_id(element)

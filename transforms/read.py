@@ -23,6 +23,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
 from transforms.dumps import DumpSummary, read_dump
+from transforms.progress import ProgressLine
 from transforms.records import Page, Provenance, Reject
 
 __all__ = ["ReadPages", "expand_input", "is_hidden"]
@@ -60,7 +61,7 @@ def is_hidden(path: str) -> bool:
 class ReadPages(beam.PTransform):
     """Read every page of the files matched by ``patterns`` (see the module docstring)."""
 
-    def __init__(self, patterns: Sequence[str], max_page_bytes: int) -> None:
+    def __init__(self, patterns: Sequence[str], max_page_bytes: int, progress_seconds: float = 0.0) -> None:
         super().__init__()
         if not patterns:
             raise ValueError("ReadPages needs at least one input pattern")
@@ -68,6 +69,7 @@ class ReadPages(beam.PTransform):
             raise ValueError(f"max_page_bytes must be positive, not {max_page_bytes}")
         self._patterns = [expand_input(pattern) for pattern in patterns]
         self._max_page_bytes = max_page_bytes
+        self._progress_seconds = progress_seconds
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         outputs = (
@@ -79,14 +81,15 @@ class ReadPages(beam.PTransform):
             # A file matched by two inputs is read once.
             | "Distinct files" >> beam.Distinct()
             | "Spread files" >> beam.Reshuffle()
-            | "Read" >> beam.ParDo(_ReadFileFn(self._max_page_bytes)).with_outputs(REJECTS, FILES, main=PAGES)
+            | "Read" >> beam.ParDo(_ReadFileFn(self._max_page_bytes, self._progress_seconds)).with_outputs(REJECTS, FILES, main=PAGES)
         )
         return {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
 
 
 class _ReadFileFn(beam.DoFn):
-    def __init__(self, max_page_bytes: int) -> None:
+    def __init__(self, max_page_bytes: int, progress_seconds: float) -> None:
         self._max_page_bytes = max_page_bytes
+        self._progress = ProgressLine("read", progress_seconds)
         self._pages = Metrics.counter("read", "pages_read")
         self._rejects = Metrics.counter("read", "rejects")
         self._files = Metrics.counter("read", "files")
@@ -111,6 +114,10 @@ class _ReadFileFn(beam.DoFn):
                 self._count(is_reject)
                 yield TaggedOutput(REJECTS, item) if is_reject else item
         yield TaggedOutput(FILES, summary)
+        self._progress.advance(files=1, pages=summary.pages)
+
+    def teardown(self) -> None:
+        self._progress.close()
 
     def _count(self, is_reject: bool) -> None:
         self._pages.inc()

@@ -1,0 +1,41 @@
+"""A plain Python loop over the same read and parse functions, without Beam.
+
+It is the floor of what Beam's orchestration may cost: ``benchmarks/run.py`` times it
+beside real runs. It reads every file the inputs match and parses every page with
+newsbeam's own functions; nothing is deduplicated, classified or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.config import load_config
+from transforms.dumps import DumpSummary, read_dump
+from transforms.parse import parse_page
+from transforms.read import expand_input, is_hidden
+from transforms.records import Page
+
+__all__ = ["run_plain_loop"]
+
+
+def run_plain_loop(inputs: Sequence[str]) -> int:
+    """Read and parse every page of ``inputs``; returns the number of pages read."""
+    config = load_config()
+    patterns = [expand_input(path) for path in inputs]
+    paths = sorted(
+        {metadata.path for result in FileSystems.match(patterns) for metadata in result.metadata_list}
+    )
+    pages = 0
+    for path in paths:
+        if is_hidden(path):
+            continue
+        summary = DumpSummary(path=path)
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
+            for item in read_dump(stream, path, summary, config.parse.max_page_bytes):
+                if isinstance(item, Page):
+                    parse_page(item, config.parse.min_words)
+        pages += summary.pages
+    return pages
