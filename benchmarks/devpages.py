@@ -9,8 +9,8 @@ negative), a ``without`` snippet found a false positive (absent: true negative).
 
 Also reported, on the pages whose annotation gives them:
 
-* title: correct when the normalized (casefolded, whitespace-collapsed) titles are equal
-  or one contains the other;
+* title: correct when the normalized titles (casefolded, whitespace collapsed, typographic
+  dashes/quotes/ellipsis made plain) are equal or one contains the other;
 * author: correct when every expected name (split on and/und/&/,/;) is contained in our
   authors joined by "; ", or our authors are contained in the expected string;
 * date: correct when ``published_at`` falls on the same calendar date.
@@ -114,8 +114,12 @@ def score_body(score: Score, body: str, expected: dict) -> None:
             score.tn += 1
 
 
+_PUNCTUATION = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "…": "..."})
+
+
 def _norm(text: str | None) -> str:
-    return collapse(text or "").casefold()
+    """Casefolded, whitespace collapsed, typographic dashes/quotes/ellipsis made plain."""
+    return collapse(text or "").translate(_PUNCTUATION).casefold()
 
 
 def matches(found: str | None, wanted: str) -> bool:

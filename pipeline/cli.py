@@ -65,7 +65,9 @@ def _run(argv: list[str]) -> int:
         _error(str(error))
         return EXIT_USAGE
     _quiet_beam(run.quiet)
-    say = (lambda message: None) if run.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+    say = (
+        (lambda message: None) if run.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
+    )
     try:
         outcome = execute_run(run, config, options, say=say)
     except LockHeldError as error:

@@ -12,8 +12,8 @@ take as constructor arguments, so no stage reads files or globals of its own.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -231,4 +231,6 @@ def _digest(settings: dict[str, Any], taxonomy_path: Path) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {int: "a whole number", str: "a string", list: "a list", float: "a number"}.get(kind, kind.__name__)
+    return {int: "a whole number", str: "a string", list: "a list", float: "a number"}.get(
+        kind, kind.__name__
+    )

@@ -11,6 +11,7 @@ distributed deployment has its scheduler to keep runs apart.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -100,7 +101,5 @@ def _age_seconds(path: str) -> float:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.remove(path)
-    except FileNotFoundError:
-        pass

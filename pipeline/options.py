@@ -51,18 +51,31 @@ def default_run_id(now: datetime | None = None) -> str:
 def run_argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbeam run",
-        description="Turn folders of news-page dumps into deduplicated, classified articles as partitioned JSONL. "
-        "Flags not listed here are Beam pipeline options (e.g. --runner, --direct_num_workers).",
+        description="Turn folders of news-page dumps into deduplicated, classified articles "
+        "as partitioned JSONL. Flags not listed here are Beam pipeline options "
+        "(e.g. --runner, --direct_num_workers).",
     )
-    parser.add_argument("--input", action="append", required=True, metavar="PATH_OR_GLOB",
-                        help="a folder (read recursively), a file or a glob; repeatable")
+    parser.add_argument(
+        "--input",
+        action="append",
+        required=True,
+        metavar="PATH_OR_GLOB",
+        help="a folder (read recursively), a file or a glob; repeatable",
+    )
     parser.add_argument("--output", required=True, metavar="DIR", help="the output root")
     parser.add_argument("--config", metavar="FILE", help="YAML merged over the packaged configs/default.yaml")
     parser.add_argument("--state", metavar="DIR", help="cross-run state (default OUTPUT/_state)")
     parser.add_argument("--run-id", metavar="ID", help="names this run's files (default: UTC start time)")
-    parser.add_argument("--reprocess", action="store_true", help="read input files again even if an earlier run did")
-    parser.add_argument("--max-reject-ratio", type=float, default=0.5, metavar="R",
-                        help="exit 4 when more than this share of pages is rejected (default 0.5)")
+    parser.add_argument(
+        "--reprocess", action="store_true", help="read input files again even if an earlier run did"
+    )
+    parser.add_argument(
+        "--max-reject-ratio",
+        type=float,
+        default=0.5,
+        metavar="R",
+        help="exit 4 when more than this share of pages is rejected (default 0.5)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     return parser
 
@@ -98,10 +111,16 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
     if unknown:
         name = sorted(unknown)[0]
         typed = next(
-            (arg.split("=", 1)[0] for arg in beam_args if arg.lstrip("-").split("=", 1)[0].replace("-", "_") == name),
+            (
+                arg.split("=", 1)[0]
+                for arg in beam_args
+                if arg.lstrip("-").split("=", 1)[0].replace("-", "_") == name
+            ),
             f"--{name}",
         )
-        raise UsageError(f"unknown option {typed}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's")
+        raise UsageError(
+            f"unknown option {typed}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's"
+        )
     direct = options.view_as(DirectOptions)
     explicit = {arg.split("=", 1)[0].lstrip("-") for arg in beam_args if arg.startswith("--")}
     if "default_sdk_harness_log_level" not in explicit:

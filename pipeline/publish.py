@@ -14,6 +14,7 @@ through Beam's ``FileSystems``, so the output may live on any filesystem Beam kn
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Any
 
@@ -41,7 +42,9 @@ def read_written_summary(staging: str) -> dict[str, Any]:
         return orjson.loads(handle.read())
 
 
-def publish_run(output: str, run_id: str, staging: str, written: dict[str, Any], manifest: dict[str, Any]) -> None:
+def publish_run(
+    output: str, run_id: str, staging: str, written: dict[str, Any], manifest: dict[str, Any]
+) -> None:
     """Move the staged files of ``run_id`` into ``output`` and write its manifest (see above)."""
     _delete_earlier_files(output, run_id)
     staged = [entry["file"] for entry in written["files"]]
@@ -82,10 +85,9 @@ def _delete_earlier_files(output: str, run_id: str) -> None:
 
 def _make_parent(path: str) -> None:
     parent = path.rsplit("/", 1)[0]
-    try:
+    # It may exist already; object stores have no folders to make.
+    with contextlib.suppress(BeamIOError, OSError):
         FileSystems.mkdirs(parent)
-    except (BeamIOError, OSError):
-        pass  # it exists already; object stores have no folders to make
 
 
 def _remove_empty_local_folders(root: str) -> None:

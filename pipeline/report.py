@@ -19,11 +19,22 @@ def format_summary(manifest: dict[str, Any]) -> str:
     rows = [
         ("files read", f"{counts['files']}"),
         ("pages read", f"{counts['pages_read']}  ({rate:.1f} pages/s)"),
-        ("articles", f"{counts['articles']}  ({_breakdown(manifest['sections'])})" if counts["articles"] else "0"),
-        ("duplicates", f"{counts['duplicates']}  ({_breakdown(manifest['duplicates_by_kind'])})"
-         if counts["duplicates"] else "0"),
-        ("rejects", f"{counts['rejects']}  ({_breakdown(manifest['rejects_by_reason'])})"
-         if counts["rejects"] else "0"),
+        (
+            "articles",
+            f"{counts['articles']}  ({_breakdown(manifest['sections'])})" if counts["articles"] else "0",
+        ),
+        (
+            "duplicates",
+            f"{counts['duplicates']}  ({_breakdown(manifest['duplicates_by_kind'])})"
+            if counts["duplicates"]
+            else "0",
+        ),
+        (
+            "rejects",
+            f"{counts['rejects']}  ({_breakdown(manifest['rejects_by_reason'])})"
+            if counts["rejects"]
+            else "0",
+        ),
         ("elapsed", f"{seconds:.1f} s"),
         ("output", f"{manifest['output']}  (manifest _runs/{manifest['run_id']}.json)"),
     ]

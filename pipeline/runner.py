@@ -70,7 +70,9 @@ def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
 
     # As the DirectRunner does it: workers in other processes receive the pipeline options this way.
     encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
-    provision = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
+    provision = fn_runner.ExtendedProvisionInfo(
+        beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded)
+    )
     return fn_runner.FnApiRunner(provision_info=provision)
 
 
@@ -93,7 +95,12 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
         say(f"newsbeam: reading {', '.join(run.inputs)}")
         pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
         build_pipeline(
-            pipeline, run.inputs, config, run.run_id, staging, progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS
+            pipeline,
+            run.inputs,
+            config,
+            run.run_id,
+            staging,
+            progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
         )
         try:
             result = pipeline.run()

@@ -29,11 +29,14 @@ def article_html(title: str, paragraphs: list[str], url: str, section: str = "Bu
 
 PARAGRAPHS = [
     "Shares in the regional rail operator Corrin Lines rose sharply on Tuesday after the company said "
-    "passenger numbers had returned to their level before the strike, and that its new timetable had cut delays.",
-    "The chief executive, Odile Varga, told investors that the company expected revenue to grow by six per cent "
-    "this year, helped by higher fares on its coastal routes and a contract to carry freight for two ports.",
-    "Analysts at Pellam Securities said the figures were better than expected but warned that the cost of "
-    "replacing old trains would weigh on profits for several years, and kept their rating on the shares at hold.",
+    "passenger numbers had returned to their level before the strike, and that its new timetable had "
+    "cut delays.",
+    "The chief executive, Odile Varga, told investors that the company expected revenue to grow by six "
+    "per cent this year, helped by higher fares on its coastal routes and a contract to carry freight "
+    "for two ports.",
+    "Analysts at Pellam Securities said the figures were better than expected but warned that the cost "
+    "of replacing old trains would weigh on profits for several years, and kept their rating on the "
+    "shares at hold.",
 ]
 
 

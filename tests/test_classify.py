@@ -41,7 +41,9 @@ def test_metadata_section_wins_over_breadcrumb_url_and_text():
 
 
 def test_breadcrumb_comes_before_url():
-    decision = decide(body=SPORT_BODY, url="https://x.example/business/story", hints={"breadcrumbs": ["Home", "Health"]})
+    decision = decide(
+        body=SPORT_BODY, url="https://x.example/business/story", hints={"breadcrumbs": ["Home", "Health"]}
+    )
     assert (decision.section, decision.signal) == ("health", "breadcrumb")
 
 
@@ -61,7 +63,9 @@ def test_text_fallback_finds_sport():
 
 
 def test_weak_text_abstains_as_uncategorized():
-    decision = decide(title="A day by the river", body="We walked along the water and watched the boats.", url=None)
+    decision = decide(
+        title="A day by the river", body="We walked along the water and watched the boats.", url=None
+    )
     assert (decision.section, decision.signal, decision.confidence) == ("uncategorized", "default", 0.0)
 
 

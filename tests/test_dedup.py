@@ -14,8 +14,13 @@ BODY = "The harbour council voted on Thursday to approve a new ferry terminal on
 
 def test_copy_with_url_and_metadata_is_kept_over_a_bare_copy():
     bare = make_article(id="b", body=BODY, url=None, path="/d/dump.txt")
-    rich = make_article(id="r", body=BODY, url="https://harbour.example/a", title="Ferry terminal approved",
-                        published_at="2025-03-14")
+    rich = make_article(
+        id="r",
+        body=BODY,
+        url="https://harbour.example/a",
+        title="Ferry terminal approved",
+        published_at="2025-03-14",
+    )
     kept, duplicates = resolve_group([bare, rich], "exact")
     assert kept.id == "r"
     assert [(d.id, d.duplicate_of, d.kind, d.similarity) for d in duplicates] == [("b", "r", "exact", 1.0)]
@@ -42,22 +47,42 @@ def test_word_jaccard():
 
 def test_pipeline_keeps_one_per_story_and_records_every_copy():
     wire_a = make_article(id="a", body=BODY, url="https://harbour.example/a", title="Ferry", path="/d/a.html")
-    wire_b = make_article(id="b", body=BODY.upper(), url="https://valley.example/b", title="Ferry", path="/d/b.html",
-                          published_at="2025-03-14")
-    recrawl_old = make_article(id="c", body="Old version of a story about trams in the city centre.",
-                               url="https://harbour.example/c", title="Trams", path="/d/c1.html")
-    recrawl_new = make_article(id="c", body="New version of a story about trams in the city centre today.",
-                               url="https://harbour.example/c", title="Trams", path="/d/c2.html")
-    other = make_article(id="d", body="A different story entirely.", url="https://harbour.example/d", path="/d/d.html")
+    wire_b = make_article(
+        id="b",
+        body=BODY.upper(),
+        url="https://valley.example/b",
+        title="Ferry",
+        path="/d/b.html",
+        published_at="2025-03-14",
+    )
+    recrawl_old = make_article(
+        id="c",
+        body="Old version of a story about trams in the city centre.",
+        url="https://harbour.example/c",
+        title="Trams",
+        path="/d/c1.html",
+    )
+    recrawl_new = make_article(
+        id="c",
+        body="New version of a story about trams in the city centre today.",
+        url="https://harbour.example/c",
+        title="Trams",
+        path="/d/c2.html",
+    )
+    other = make_article(
+        id="d", body="A different story entirely.", url="https://harbour.example/d", path="/d/d.html"
+    )
     with TestPipeline() as pipeline:
         result = (
-            pipeline
-            | beam.Create([wire_a, wire_b, recrawl_old, recrawl_new, other])
-            | DeduplicateArticles()
+            pipeline | beam.Create([wire_a, wire_b, recrawl_old, recrawl_new, other]) | DeduplicateArticles()
         )
         kept = result["articles"] | "Kept" >> beam.Map(lambda a: (a.id, a.input.path))
-        dropped = result["duplicates"] | "Dropped" >> beam.Map(lambda d: (d.input.path, d.duplicate_of, d.kind))
-        assert_that(kept, equal_to([("b", "/d/b.html"), ("c", "/d/c2.html"), ("d", "/d/d.html")]), label="kept")
+        dropped = result["duplicates"] | "Dropped" >> beam.Map(
+            lambda d: (d.input.path, d.duplicate_of, d.kind)
+        )
+        assert_that(
+            kept, equal_to([("b", "/d/b.html"), ("c", "/d/c2.html"), ("d", "/d/d.html")]), label="kept"
+        )
         assert_that(
             dropped, equal_to([("/d/a.html", "b", "exact"), ("/d/c1.html", "c", "near")]), label="duplicates"
         )

@@ -36,7 +36,10 @@ def test_gzip_is_detected_by_magic_bytes_not_by_name():
 
 
 def test_declared_meta_charset_decodes_windows_1252():
-    page = '<html><head><meta charset="windows-1252"><title>Café</title></head><body><p>Zoë’s café</p></body></html>'
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Café</title></head>'
+        "<body><p>Zoë’s café</p></body></html>"
+    )
     items, _ = read(page.encode("cp1252"), "/d/latin.html")
     assert isinstance(items[0], Page)
     assert "Zoë’s café" in (items[0].html or "")
@@ -93,7 +96,9 @@ def test_warc_responses_are_pages_and_other_records_are_counted():
 
 def test_warc_uses_the_http_charset():
     payload = "<html><body><p>Ångström für Zoë</p></body></html>".encode("iso-8859-1")
-    items, _ = read(warc_bytes([("https://x.example/", payload, "text/html; charset=ISO-8859-1")]), "/d/c.warc.gz")
+    items, _ = read(
+        warc_bytes([("https://x.example/", payload, "text/html; charset=ISO-8859-1")]), "/d/c.warc.gz"
+    )
     assert isinstance(items[0], Page) and "Ångström für Zoë" in (items[0].html or "")
 
 

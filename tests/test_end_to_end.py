@@ -15,18 +15,28 @@ from builders import REPO
 from transforms.records import ARTICLE_FIELDS
 
 DUMPS = REPO / "examples" / "dumps"
-EXPECTED = json.loads((REPO / "tests" / "fixtures" / "example_dumps_expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(
+    (REPO / "tests" / "fixtures" / "example_dumps_expected.json").read_text(encoding="utf-8")
+)
 
 
 def newsbeam(*args: str, cwd: Path = REPO, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
 
 
 def read_records(output: Path, folder: str) -> list[dict]:
-    return [orjson.loads(line) for path in sorted((output / folder).rglob("*.jsonl")) for line in path.read_bytes().splitlines()]
+    return [
+        orjson.loads(line)
+        for path in sorted((output / folder).rglob("*.jsonl"))
+        for line in path.read_bytes().splitlines()
+    ]
 
 
 def relative_input(record: dict) -> tuple[str, int]:
@@ -36,8 +46,17 @@ def relative_input(record: dict) -> tuple[str, int]:
 @pytest.fixture(scope="module")
 def in_memory_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("out") / "in_memory"
-    result = newsbeam("run", "--input", str(DUMPS), "--output", str(output), "--run-id", "e2e",
-                      "--direct_running_mode", "in_memory")
+    result = newsbeam(
+        "run",
+        "--input",
+        str(DUMPS),
+        "--output",
+        str(output),
+        "--run-id",
+        "e2e",
+        "--direct_running_mode",
+        "in_memory",
+    )
     assert result.returncode == 0, result.stderr
     assert "newsbeam run e2e succeeded" in result.stdout
     return output
@@ -60,7 +79,9 @@ def test_layout_manifest_and_invariant(in_memory_run: Path):
     assert sum(manifest["sections"].values()) == counts["articles"]
     for path in (in_memory_run / "articles").rglob("*.jsonl"):
         section, date = path.parent.parent.name, path.parent.name
-        assert path.name.startswith("part-e2e-") and section.startswith("section=") and date.startswith("date=")
+        assert (
+            path.name.startswith("part-e2e-") and section.startswith("section=") and date.startswith("date=")
+        )
         for line in path.read_bytes().splitlines():
             record = orjson.loads(line)
             assert list(record)[: len(ARTICLE_FIELDS)] == list(ARTICLE_FIELDS)
@@ -70,7 +91,11 @@ def test_layout_manifest_and_invariant(in_memory_run: Path):
 
 
 def test_every_page_is_accounted_for_once(in_memory_run: Path):
-    seen = [relative_input(r) for folder in ("articles", "duplicates", "rejects") for r in read_records(in_memory_run, folder)]
+    seen = [
+        relative_input(r)
+        for folder in ("articles", "duplicates", "rejects")
+        for r in read_records(in_memory_run, folder)
+    ]
     assert len(seen) == len(set(seen)) == EXPECTED["pages_read"]
     expected = {(p["path"], p["record"]): p for p in EXPECTED["pages"]}
     for reject in read_records(in_memory_run, "rejects"):
@@ -110,25 +135,57 @@ def test_known_articles_field_by_field(in_memory_run: Path, known: dict):
 
 def test_multi_processing_writes_identical_records(in_memory_run: Path, tmp_path: Path):
     output = tmp_path / "multi"
-    result = newsbeam("run", "--input", str(DUMPS), "--output", str(output), "--run-id", "e2e",
-                      "--direct_running_mode", "multi_processing", "--direct_num_workers", "2")
+    result = newsbeam(
+        "run",
+        "--input",
+        str(DUMPS),
+        "--output",
+        str(output),
+        "--run-id",
+        "e2e",
+        "--direct_running_mode",
+        "multi_processing",
+        "--direct_num_workers",
+        "2",
+    )
     assert result.returncode == 0, result.stderr
     for folder in ("articles", "duplicates", "rejects"):
         first = sorted((in_memory_run / folder).rglob("*.jsonl"))
         second = sorted((output / folder).rglob("*.jsonl"))
         assert [p.relative_to(in_memory_run) for p in first] == [p.relative_to(output) for p in second]
-        for a, b in zip(first, second):
+        for a, b in zip(first, second, strict=True):
             assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_rerun_with_the_same_id_replaces_only_that_run(tmp_path: Path):
     output = tmp_path / "out"
     one_file = DUMPS / "harbourtimes" / "politics"
-    assert newsbeam("run", "--input", str(DUMPS), "--output", str(output), "--run-id", "first",
-                    "--direct_running_mode", "in_memory").returncode == 0
+    assert (
+        newsbeam(
+            "run",
+            "--input",
+            str(DUMPS),
+            "--output",
+            str(output),
+            "--run-id",
+            "first",
+            "--direct_running_mode",
+            "in_memory",
+        ).returncode
+        == 0
+    )
     for _ in range(2):
-        result = newsbeam("run", "--input", str(one_file), "--output", str(output), "--run-id", "second",
-                          "--direct_running_mode", "in_memory")
+        result = newsbeam(
+            "run",
+            "--input",
+            str(one_file),
+            "--output",
+            str(output),
+            "--run-id",
+            "second",
+            "--direct_running_mode",
+            "in_memory",
+        )
         assert result.returncode == 0, result.stderr
     first_files = list(output.rglob("part-first-*.jsonl"))
     second_lines = [line for p in output.rglob("part-second-*.jsonl") for line in p.read_bytes().splitlines()]
@@ -155,7 +212,9 @@ def test_bad_usage_exits_2_with_one_sentence(tmp_path: Path, args: list[str], me
 def test_bad_config_exits_2(tmp_path: Path):
     config = tmp_path / "bad.yaml"
     config.write_text("parse:\n  min_words: -5\n")
-    result = newsbeam("run", "--input", str(DUMPS), "--output", str(tmp_path / "out"), "--config", str(config))
+    result = newsbeam(
+        "run", "--input", str(DUMPS), "--output", str(tmp_path / "out"), "--config", str(config)
+    )
     assert result.returncode == 2 and "parse.min_words must be at least 0" in result.stderr
 
 
@@ -169,11 +228,15 @@ def test_a_live_lock_exits_3_and_a_stale_lock_is_taken_over(tmp_path: Path):
         lock = output / ".newsbeam.lock"
         lock.write_text(json.dumps({"host": socket.gethostname(), "pid": sleeper.pid, "run_id": "other"}))
         one_file = str(DUMPS / "harbourtimes" / "politics")
-        held = newsbeam("run", "--input", one_file, "--output", str(output), "--direct_running_mode", "in_memory")
+        held = newsbeam(
+            "run", "--input", one_file, "--output", str(output), "--direct_running_mode", "in_memory"
+        )
         assert held.returncode == 3 and "another newsbeam run (run id other" in held.stderr
         sleeper.kill()
         sleeper.wait()
-        taken = newsbeam("run", "--input", one_file, "--output", str(output), "--direct_running_mode", "in_memory")
+        taken = newsbeam(
+            "run", "--input", one_file, "--output", str(output), "--direct_running_mode", "in_memory"
+        )
         assert taken.returncode == 0, taken.stderr
         assert not lock.exists()
     finally:
@@ -182,8 +245,17 @@ def test_a_live_lock_exits_3_and_a_stale_lock_is_taken_over(tmp_path: Path):
 
 def test_too_many_rejects_publishes_and_exits_4(tmp_path: Path):
     output = tmp_path / "out"
-    result = newsbeam("run", "--input", str(DUMPS / "broken"), "--output", str(output), "--run-id", "bad",
-                      "--direct_running_mode", "in_memory")
+    result = newsbeam(
+        "run",
+        "--input",
+        str(DUMPS / "broken"),
+        "--output",
+        str(output),
+        "--run-id",
+        "bad",
+        "--direct_running_mode",
+        "in_memory",
+    )
     assert result.returncode == 4 and "--max-reject-ratio" in result.stderr
     assert (output / "_runs" / "bad.json").is_file()
     assert len(read_records(output, "rejects")) == 2

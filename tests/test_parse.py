@@ -32,28 +32,44 @@ def test_normalized_hash_ignores_case_punctuation_and_spacing():
 
 
 def test_article_id_is_stable_per_normalized_url_and_falls_back_to_content():
-    assert article_id("https://www.a.example/x/?utm_source=mail#top", "h1") == article_id("http://a.example/x", "h2")
+    assert article_id("https://www.a.example/x/?utm_source=mail#top", "h1") == article_id(
+        "http://a.example/x", "h2"
+    )
     assert article_id(None, "h1") == article_id(None, "h1") != article_id(None, "h2")
 
 
 def test_short_page_is_not_an_article():
-    result = build_article(page(html="<p>x</p>"), Extraction(paragraphs=["Tags: ferries, harbour"]), min_words=20)
+    result = build_article(
+        page(html="<p>x</p>"), Extraction(paragraphs=["Tags: ferries, harbour"]), min_words=20
+    )
     assert isinstance(result, Reject) and result.reason == "not_article"
     assert "fewer than parse.min_words" in result.detail
 
 
-def test_empty_extraction_is_empty_body():
-    result = build_article(page(text=" "), Extraction(paragraphs=[]), min_words=20)
-    assert isinstance(result, Reject) and result.reason == "empty_body"
+def test_page_with_no_article_text_is_not_an_article():
+    result = build_article(page(html="<nav><a href='/'>Home</a></nav>"), Extraction(paragraphs=[]), min_words=20)
+    assert isinstance(result, Reject) and result.reason == "not_article"
+    assert result.detail == "no article text was found on the page"
+
+
+def test_teaser_list_is_not_an_article_however_many_words():
+    teasers = [f"Council backs plan number {n} for the quay" for n in range(12)] + ["12 March"] * 4
+    result = build_article(page(html="<ul/>"), Extraction(paragraphs=teasers, og_type="website"), min_words=20)
+    assert isinstance(result, Reject) and result.reason == "not_article" and "teasers" in result.detail
 
 
 def test_build_article_derives_source_date_from_url_and_dateline():
     extraction = Extraction(
-        paragraphs=["WELLINGTON (Northwire) - The harbour reopened on Monday after the storm passed.", "More."],
+        paragraphs=[
+            "WELLINGTON (Northwire) - The harbour reopened on Monday after the storm passed.",
+            "More.",
+        ],
         title="  Harbour   reopens ",
     )
     result = build_article(
-        page(html="<p/>", url="https://www.northwire.example/world/2025/03/14/harbour-reopens", fetched_at="x"),
+        page(
+            html="<p/>", url="https://www.northwire.example/world/2025/03/14/harbour-reopens", fetched_at="x"
+        ),
         extraction,
         min_words=5,
     )
@@ -77,14 +93,18 @@ def test_parse_page_on_html():
     assert result.hints["sections"] == ["Business"]
 
 
-
-
 def test_parse_step_splits_articles_and_rejects():
     html = article_html("Corrin Lines shares rise", PARAGRAPHS, "https://lanternpost.example/business/corrin")
     good = page(html=html)
     with TestPipeline() as pipeline:
         parsed = pipeline | beam.Create([good, page(text="Too short.")]) | ParseArticles(min_words=20)
-        assert_that(parsed["articles"] | "Titles" >> beam.Map(lambda a: a.title), equal_to(["Corrin Lines shares rise"]),
-                    label="articles")
-        assert_that(parsed["rejects"] | "Reasons" >> beam.Map(lambda r: r.reason), equal_to(["not_article"]),
-                    label="rejects")
+        assert_that(
+            parsed["articles"] | "Titles" >> beam.Map(lambda a: a.title),
+            equal_to(["Corrin Lines shares rise"]),
+            label="articles",
+        )
+        assert_that(
+            parsed["rejects"] | "Reasons" >> beam.Map(lambda r: r.reason),
+            equal_to(["not_article"]),
+            label="rejects",
+        )

@@ -17,8 +17,12 @@ def test_folder_is_read_recursively_and_hidden_files_are_skipped(dumps_dir: Path
     with TestPipeline() as pipeline:
         read = pipeline | ReadPages([root], max_page_bytes=1_000_000)
         pages = read["pages"] | "Page inputs" >> beam.Map(lambda page: (page.input.path, page.input.record))
-        rejects = read["rejects"] | "Reject reasons" >> beam.Map(lambda reject: (reject.input.path, reject.reason))
-        files = read["files"] | "File formats" >> beam.Map(lambda s: (s.path, s.format, s.compressed, s.pages))
+        rejects = read["rejects"] | "Reject reasons" >> beam.Map(
+            lambda reject: (reject.input.path, reject.reason)
+        )
+        files = read["files"] | "File formats" >> beam.Map(
+            lambda s: (s.path, s.format, s.compressed, s.pages)
+        )
         assert_that(
             pages,
             equal_to([(f"{root}/page.html", 0), (f"{root}/nested/page-copy.html.gz", 0)]),
@@ -52,7 +56,8 @@ def test_expand_input_turns_folders_into_recursive_globs(dumps_dir: Path):
 
 
 @pytest.mark.parametrize(
-    ("path", "hidden"), [("/a/.done", True), ("/a/_SUCCESS", True), ("/a/page.html", False), ("/.x/page.html", False)]
+    ("path", "hidden"),
+    [("/a/.done", True), ("/a/_SUCCESS", True), ("/a/page.html", False), ("/.x/page.html", False)],
 )
 def test_hidden_files(path: str, hidden: bool):
     assert is_hidden(path) is hidden

@@ -57,8 +57,9 @@ def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
         make_article(id=f"a{n}", section="sport" if n % 2 else "world", published_at="2025-03-14")
         for n in range(6)
     ]
-    duplicate = Duplicate(id="d1", url=None, duplicate_of="a1", kind="exact", similarity=1.0,
-                          input=Provenance("/d/x.html", 0))
+    duplicate = Duplicate(
+        id="d1", url=None, duplicate_of="a1", kind="exact", similarity=1.0, input=Provenance("/d/x.html", 0)
+    )
     reject = Reject.of(Provenance("/d/y.jsonl", 3), "malformed_record", "line 4 is not valid JSON", "{bad")
     written = run_writer(tmp_path, articles, [duplicate], [reject])
 
@@ -69,8 +70,15 @@ def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
     assert [r["id"] for r in sport_records] == ["a1", "a3", "a5"]  # sorted by id
     assert all(r["run_id"] == "r1" and r["schema_version"] == 1 for r in sport_records)
     dup = orjson.loads((tmp_path / "staging/duplicates/part-r1-00000.jsonl").read_bytes())
-    assert dup == {"id": "d1", "url": None, "duplicate_of": "a1", "kind": "exact", "similarity": 1.0,
-                   "input": {"path": "/d/x.html", "record": 0}, "run_id": "r1"}
+    assert dup == {
+        "id": "d1",
+        "url": None,
+        "duplicate_of": "a1",
+        "kind": "exact",
+        "similarity": 1.0,
+        "input": {"path": "/d/x.html", "record": 0},
+        "run_id": "r1",
+    }
     rej = orjson.loads((tmp_path / "staging/rejects/part-r1-00000.jsonl").read_bytes())
     assert rej["reason"] == "malformed_record" and rej["input"] == {"path": "/d/y.jsonl", "record": 3}
     assert written["read"] == {"files": 1, "pages_read": 8, "skipped_records": 0}
@@ -82,11 +90,13 @@ def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
 def test_large_partition_is_split_over_several_files_deterministically(tmp_path: Path):
     articles = [make_article(id=f"a{n:03d}", section="world", published_at="2025-03-14") for n in range(25)]
     first = run_writer(tmp_path / "one", articles, [], [], max_records=10)
-    second = run_writer(tmp_path / "two", list(reversed(articles)), [], [], max_records=10)
+    run_writer(tmp_path / "two", list(reversed(articles)), [], [], max_records=10)
     files = [entry["file"] for entry in first["files"]]
     assert files == [f"articles/section=world/date=2025-03-14/part-r1-{n:05d}.jsonl" for n in range(3)]
     for relative in files:
-        assert (tmp_path / "one/staging" / relative).read_bytes() == (tmp_path / "two/staging" / relative).read_bytes()
+        assert (tmp_path / "one/staging" / relative).read_bytes() == (
+            tmp_path / "two/staging" / relative
+        ).read_bytes()
     assert sum(entry["lines"] for entry in first["files"]) == 25
 
 

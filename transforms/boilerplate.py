@@ -56,7 +56,9 @@ def paragraph_keys(article: Article) -> Iterator[tuple[BoilerplateKey, str]]:
         yield (site, digest), identity
 
 
-def strip_boilerplate(article: Article, boilerplate: set[BoilerplateKey] | dict, min_words: int) -> Article | Reject:
+def strip_boilerplate(
+    article: Article, boilerplate: set[BoilerplateKey] | dict, min_words: int
+) -> Article | Reject:
     """``article`` without its boilerplate paragraphs; a reject if too little is left."""
     site = site_of(article)
     paragraphs = article.body.split(PARAGRAPH_SEPARATOR)
@@ -135,7 +137,9 @@ class _StripFn(beam.DoFn):
         self._min_words = min_words
         self._cleaned = Metrics.counter("boilerplate", "articles_cleaned")
 
-    def process(self, article: Article, boilerplate: dict[BoilerplateKey, int]) -> Iterable[Article | TaggedOutput]:
+    def process(
+        self, article: Article, boilerplate: dict[BoilerplateKey, int]
+    ) -> Iterable[Article | TaggedOutput]:
         result = strip_boilerplate(article, boilerplate, self._min_words)
         if isinstance(result, Reject):
             yield TaggedOutput(REJECTS, result)

@@ -116,9 +116,13 @@ def build_taxonomy(raw_sections: dict[str, object], origin: str = "taxonomy") ->
     aliases: dict[str, str] = {}
     for slug, raw in raw_sections.items():
         if not isinstance(slug, str) or not _SLUG.match(slug) or slug == UNCATEGORIZED:
-            raise TaxonomyError(f"{origin}: {slug!r} is not a usable section slug (lower-case letters, digits, -)")
+            raise TaxonomyError(
+                f"{origin}: {slug!r} is not a usable section slug (lower-case letters, digits, -)"
+            )
         if not isinstance(raw, dict):
-            raise TaxonomyError(f"{origin}: section {slug!r} must be a mapping with name, aliases and keywords")
+            raise TaxonomyError(
+                f"{origin}: section {slug!r} must be a mapping with name, aliases and keywords"
+            )
         unknown = set(raw) - {"name", "aliases", "keywords"}
         if unknown:
             raise TaxonomyError(f"{origin}: section {slug!r} has unknown key {sorted(unknown)[0]!r}")
@@ -131,12 +135,16 @@ def build_taxonomy(raw_sections: dict[str, object], origin: str = "taxonomy") ->
         for alias in (slug, *section.aliases):
             key = normalize_label(alias)
             if aliases.get(key, slug) != slug:
-                raise TaxonomyError(f"{origin}: alias {alias!r} is given to both {aliases[key]!r} and {slug!r}")
+                raise TaxonomyError(
+                    f"{origin}: alias {alias!r} is given to both {aliases[key]!r} and {slug!r}"
+                )
             aliases[key] = slug
         sections.append(section)
     patterns = {
         section.slug: re.compile(
-            r"\b(?:" + "|".join(re.escape(k.casefold()) for k in sorted(section.keywords, key=len, reverse=True)) + r")\b"
+            r"\b(?:"
+            + "|".join(re.escape(k.casefold()) for k in sorted(section.keywords, key=len, reverse=True))
+            + r")\b"
         )
         for section in sections
         if section.keywords

@@ -27,8 +27,13 @@ _MAX_CONTROL_SHARE = 0.05
 #: Bytes below 0x20 other than tab, line feed, form feed, carriage return and escape.
 _CONTROL_BYTES = tuple(code for code in range(32) if code not in (9, 10, 12, 13, 27))
 # Browsers decode latin-1 as windows-1252; so must we, or curly quotes become C1 controls.
-_ALIASES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
-            "ascii": "windows-1252", "us-ascii": "windows-1252"}
+_ALIASES = {
+    "iso-8859-1": "windows-1252",
+    "latin-1": "windows-1252",
+    "latin1": "windows-1252",
+    "ascii": "windows-1252",
+    "us-ascii": "windows-1252",
+}
 
 
 class UndecodableError(ValueError):

@@ -85,7 +85,9 @@ def read_dump(
         yield item
 
 
-def _read_dump(stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int) -> Iterator[Page | Reject]:
+def _read_dump(
+    stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int
+) -> Iterator[Page | Reject]:
     where = Provenance(path, 0)
     source = _Source(stream)
     try:
@@ -96,12 +98,14 @@ def _read_dump(stream: IO[bytes], path: str, summary: DumpSummary, max_page_byte
     name = path.lower()
     if head.startswith(GZIP_MAGIC):
         summary.compressed = True
-        source = _Source(gzip.GzipFile(fileobj=source.stream, mode="rb"))
+        source = _Source(gzip.GzipFile(fileobj=source.stream, mode="rb"))  # type: ignore[arg-type]
         head = source.peek()
         name = name.removesuffix(".gz").removesuffix(".gzip")
     if not head:
         if source.truncation:
-            yield Reject.of(where, "truncated", f"the gzip stream is broken before any content: {source.truncation}")
+            yield Reject.of(
+                where, "truncated", f"the gzip stream is broken before any content: {source.truncation}"
+            )
         else:
             summary.format = "empty"
             yield Reject.of(where, "empty_file", "the file is empty")
@@ -110,7 +114,9 @@ def _read_dump(stream: IO[bytes], path: str, summary: DumpSummary, max_page_byte
     readers = {"warc": _read_warc, "jsonl": _read_jsonl, "html": _read_single, "text": _read_single}
     yield from readers[summary.format](source, path, summary, max_page_bytes)
     if source.truncation and summary.format != "html" and summary.format != "text":
-        detail = f"the compressed file ends early or is corrupt, after {summary.pages} pages: {source.truncation}"
+        detail = (
+            f"the compressed file ends early or is corrupt, after {summary.pages} pages: {source.truncation}"
+        )
         yield Reject.of(Provenance(path, summary.pages), "truncated", detail)
 
 
@@ -176,14 +182,20 @@ class _RawAdapter(io.RawIOBase):
         return len(data)
 
 
-def _read_single(source: _Source, path: str, summary: DumpSummary, max_page_bytes: int) -> Iterator[Page | Reject]:
+def _read_single(
+    source: _Source, path: str, summary: DumpSummary, max_page_bytes: int
+) -> Iterator[Page | Reject]:
     where = Provenance(path, 0)
     data = source.stream.read(max_page_bytes + 1)
     if source.truncation:
-        yield Reject.of(where, "truncated", f"the compressed file ends early or is corrupt: {source.truncation}")
+        yield Reject.of(
+            where, "truncated", f"the compressed file ends early or is corrupt: {source.truncation}"
+        )
         return
     if len(data) > max_page_bytes:
-        yield Reject.of(where, "too_large", f"the page is larger than read.max_page_bytes ({max_page_bytes} bytes)")
+        yield Reject.of(
+            where, "too_large", f"the page is larger than read.max_page_bytes ({max_page_bytes} bytes)"
+        )
         return
     yield _page_from_bytes(data, where, url=None, as_html=summary.format == "html", charset=None)
 
@@ -208,7 +220,9 @@ def _page_from_bytes(
     return Page(input=where, url=url, text=content, fetched_at=fetched_at, headers=headers or {})
 
 
-def _read_jsonl(source: _Source, path: str, summary: DumpSummary, max_page_bytes: int) -> Iterator[Page | Reject]:
+def _read_jsonl(
+    source: _Source, path: str, summary: DumpSummary, max_page_bytes: int
+) -> Iterator[Page | Reject]:
     index = 0
     while True:
         line = source.stream.readline()
@@ -223,21 +237,27 @@ def _read_jsonl(source: _Source, path: str, summary: DumpSummary, max_page_bytes
 def _page_from_json_line(line: bytes, where: Provenance, max_page_bytes: int) -> Page | Reject:
     excerpt = line[:400].decode("utf-8", "replace")
     if len(line) > max_page_bytes:
-        return Reject.of(where, "too_large", f"the record is larger than read.max_page_bytes ({max_page_bytes} bytes)")
+        return Reject.of(
+            where, "too_large", f"the record is larger than read.max_page_bytes ({max_page_bytes} bytes)"
+        )
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as error:
-        return Reject.of(where, "malformed_record", f"line {where.record + 1} is not valid JSON: {error}", excerpt)
+        return Reject.of(
+            where, "malformed_record", f"line {where.record + 1} is not valid JSON: {error}", excerpt
+        )
     if not isinstance(record, dict):
         return Reject.of(where, "malformed_record", "the line is JSON but not an object", excerpt)
     html, text, url = record.get("html"), record.get("text"), record.get("url")
     if not isinstance(html, str) and not isinstance(text, str):
-        return Reject.of(where, "malformed_record", "the record has neither an 'html' nor a 'text' string", excerpt)
+        return Reject.of(
+            where, "malformed_record", "the record has neither an 'html' nor a 'text' string", excerpt
+        )
     if url is not None and not isinstance(url, str):
         return Reject.of(where, "malformed_record", "the record's 'url' is not a string", excerpt)
     fetched_at = record.get("fetched_at")
     headers = record.get("headers")
-    content = html if isinstance(html, str) else text
+    content = html if isinstance(html, str) else str(text)
     if not content.strip():
         return Reject.of(where, "empty_body", "the record's page is empty", excerpt)
     return Page(
@@ -250,7 +270,9 @@ def _page_from_json_line(line: bytes, where: Provenance, max_page_bytes: int) ->
     )
 
 
-def _read_warc(source: _Source, path: str, summary: DumpSummary, max_page_bytes: int) -> Iterator[Page | Reject]:
+def _read_warc(
+    source: _Source, path: str, summary: DumpSummary, max_page_bytes: int
+) -> Iterator[Page | Reject]:
     index = 0
     records = ArchiveIterator(source.stream, arc2warc=True)
     while True:
@@ -281,7 +303,9 @@ def _page_from_warc_record(record: Any, where: Provenance, max_page_bytes: int) 
     status = http.get_statuscode() if http is not None else None
     data = record.content_stream().read(max_page_bytes + 1)
     if len(data) > max_page_bytes:
-        return Reject.of(where, "too_large", f"the response is larger than read.max_page_bytes ({max_page_bytes} bytes)")
+        return Reject.of(
+            where, "too_large", f"the response is larger than read.max_page_bytes ({max_page_bytes} bytes)"
+        )
     if status and not str(status).startswith("2"):
         return Reject.of(where, "http_error", f"the response of {url} has HTTP status {status}")
     mime = (content_type or "").split(";", 1)[0].strip().lower()

@@ -83,9 +83,13 @@ _BOILERPLATE = re.compile(
     r"(?:^|\s)(?:ad|ads|advert\w*|ad[-_]\w+)(?:$|\s)|breadcrumb|comment(?!ary)|cookie|newsletter|outbrain|"
     r"promo(?!ted)|related|share|sharing|social|sponsor|subscribe|taboola|toolbar|popup|modal|"
     r"recommend|most-?read|trending|signup|login|pagination|pager\b|disqus|byline|post-?meta|"
-    r"entry-?meta|article-?meta|sidebar|(?:^|\s)nav(?:bar|igation)?(?:$|\s|[-_])|menu",
+    r"entry-?meta|article-?meta|sidebar|(?:^|\s)nav(?:bar|igation)?(?:$|\s|[-_])|menu|kommentar|"
+    r"author-?box|about-?the-?author|author-?bio|abh_|rating|disclaimer|read-?more|see-?also|"
+    r"lee-?tambien|lire-?aussi|mehr-?zum|more-?(?:stories|articles|news)|caption|credit|copyright|legend",
     re.I,
 )
+#: Class words of the small print around an article (dates, reading time, tags), skipped when short.
+_SMALL_PRINT = re.compile(r"date|time|meta|tag|categor|author|source|byline", re.I)
 #: Readability's "unlikely candidates": removed before scoring unless they also look like content.
 _UNLIKELY = re.compile(
     r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|(?:^|\s)header|legends|"
@@ -131,6 +135,7 @@ _SENTENCE_END = re.compile(r"[.!?。]( |$)")
 
 _MIN_BLOCK_CHARS = 25
 _MIN_BODY_CHARS = 200
+_MAX_SMALL_PRINT_CHARS = 80
 #: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
 _SKIPPED_TAGS = frozenset({"figcaption", "h1"})
 _KEEP_ARTICLE_HEADER = 1

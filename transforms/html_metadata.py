@@ -299,6 +299,30 @@ def _is_byline(element: Any) -> bool:
     return bool(_BYLINE_NAME.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
 
 
+def _strip_site_name(title: str, site_name: str | None) -> str:
+    """``title`` without a trailing " - Site" when "Site" is the site's name."""
+    if site_name and title.casefold().endswith(site_name.casefold()):
+        stripped = _TITLE_SUFFIX.sub("", title).strip()
+        return stripped or title
+    return title
+
+
+def _visible_title(document: Any) -> str:
+    """The first ``<h1>`` that agrees with ``<title>``, else ``<title>`` without the site suffix.
+
+    Blogs often use ``<h1>`` for the site's name and put the post's headline in ``<title>``.
+    """
+    title_element = document.find(".//title")
+    page_title = _strip_site_suffix(element_text(title_element)) if title_element is not None else ""
+    folded = page_title.casefold()
+    for tag in ("h1", "h2"):
+        for heading in document.iter(tag):
+            text = element_text(heading)
+            if text and (not folded and tag == "h1" or (folded and (text.casefold() in folded or folded in text.casefold()))):
+                return text
+    return page_title
+
+
 def _dom_authors(named: list[Any]) -> list[str]:
     names: list[str] = []
     candidates = [element for element in named if _is_byline(element)][:20]
@@ -371,13 +395,11 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
     article, jsonld_crumbs = _read_jsonld(document)
     meta = PageMetadata()
 
-    h1 = document.find(".//h1")
-    title_element = document.find(".//title")
+    site_name = _first(tags, "og:site_name") or _json_text(article.get("publisher"))
     meta.title = (
         _json_text(article.get("headline"))
-        or _first(tags, "og:title", "twitter:title")
-        or (element_text(h1) if h1 is not None else "")
-        or (_strip_site_suffix(element_text(title_element)) if title_element is not None else "")
+        or _strip_site_name(_first(tags, "og:title", "twitter:title") or "", site_name)
+        or _visible_title(document)
         or None
     )
 

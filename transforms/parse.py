@@ -89,10 +89,8 @@ def looks_like_listing(paragraphs: list[str], og_type: str | None) -> bool:
 def parse_page(page: Page, min_words: int) -> Article | Reject:
     """Extract the article of ``page``; see the module docstring."""
     if page.html is not None:
-        extraction = extract_html(page.html, page.url)
-    else:
-        extraction = extract_text(page.text or "")
-    return build_article(page, extraction, min_words)
+        return build_article(page, extract_html(page.html, page.url), min_words)
+    return build_article(page, extract_text(page.text or ""), min_words)
 
 
 def build_article(page: Page, extraction: Extraction, min_words: int) -> Article | Reject:
@@ -162,7 +160,9 @@ class ParseArticles(beam.PTransform):
         self._min_words = min_words
 
     def expand(self, pages: beam.PCollection[Page]) -> dict[str, beam.PCollection]:
-        outputs = pages | "Parse" >> beam.ParDo(_ParseFn(self._min_words)).with_outputs(REJECTS, main=ARTICLES)
+        outputs = pages | "Parse" >> beam.ParDo(_ParseFn(self._min_words)).with_outputs(
+            REJECTS, main=ARTICLES
+        )
         return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
 
 

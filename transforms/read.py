@@ -81,7 +81,10 @@ class ReadPages(beam.PTransform):
             # A file matched by two inputs is read once.
             | "Distinct files" >> beam.Distinct()
             | "Spread files" >> beam.Reshuffle()
-            | "Read" >> beam.ParDo(_ReadFileFn(self._max_page_bytes, self._progress_seconds)).with_outputs(REJECTS, FILES, main=PAGES)
+            | "Read"
+            >> beam.ParDo(_ReadFileFn(self._max_page_bytes, self._progress_seconds)).with_outputs(
+                REJECTS, FILES, main=PAGES
+            )
         )
         return {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
 
@@ -105,14 +108,19 @@ class _ReadFileFn(beam.DoFn):
         except OSError as error:
             summary.pages, summary.rejects = 1, 1
             self._count(is_reject=True)
-            yield TaggedOutput(REJECTS, Reject.of(Provenance(path, 0), "unreadable", f"the file cannot be opened: {error}"))
+            yield TaggedOutput(
+                REJECTS, Reject.of(Provenance(path, 0), "unreadable", f"the file cannot be opened: {error}")
+            )
             yield TaggedOutput(FILES, summary)
             return
         with stream:
             for item in read_dump(stream, path, summary, self._max_page_bytes):
-                is_reject = isinstance(item, Reject)
-                self._count(is_reject)
-                yield TaggedOutput(REJECTS, item) if is_reject else item
+                if isinstance(item, Reject):
+                    self._count(is_reject=True)
+                    yield TaggedOutput(REJECTS, item)
+                else:
+                    self._count(is_reject=False)
+                    yield item
         yield TaggedOutput(FILES, summary)
         self._progress.advance(files=1, pages=summary.pages)
 

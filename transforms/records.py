@@ -121,7 +121,9 @@ class Article:
         }
         for key, value in self.extra.items():
             if key in record:
-                raise ValueError(f"extra field {key!r} would overwrite a contract field of the article record")
+                raise ValueError(
+                    f"extra field {key!r} would overwrite a contract field of the article record"
+                )
             record[key] = value
         return record
 

@@ -13,8 +13,27 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 __all__ = ["date_from_url", "normalize_url", "source_of"]
 
 _TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src", "cmpid", "ito",
-     "ncid", "ocid", "smid", "spm", "_ga", "yclid", "at_medium", "at_campaign"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ito",
+        "ncid",
+        "ocid",
+        "smid",
+        "spm",
+        "_ga",
+        "yclid",
+        "at_medium",
+        "at_campaign",
+    }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "__")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|$)")

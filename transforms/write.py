@@ -122,7 +122,9 @@ class WriteRun(beam.PTransform):
     summary document it wrote to ``STAGING/_written.json``.
     """
 
-    def __init__(self, staging: str, run_id: str, partition_by: Sequence[str], max_records_per_file: int) -> None:
+    def __init__(
+        self, staging: str, run_id: str, partition_by: Sequence[str], max_records_per_file: int
+    ) -> None:
         super().__init__()
         if not run_id or _UNSAFE.search(run_id):
             raise ValueError(f"run id {run_id!r} must be non-empty letters, digits, '.', '_' or '-'")
@@ -182,7 +184,9 @@ def _write_part_file(
     return {"file": relative, "kind": partition.split("/", 1)[0], "lines": len(ordered), "labels": labels}
 
 
-def _write_summary(written: list[dict[str, Any]], read_totals: tuple[int, int, int], staging: str) -> dict[str, Any]:
+def _write_summary(
+    written: list[dict[str, Any]], read_totals: tuple[int, int, int], staging: str
+) -> dict[str, Any]:
     files, pages_read, skipped_records = read_totals
     summary = {
         "files": sorted(written, key=lambda item: item["file"]),
@@ -191,4 +195,3 @@ def _write_summary(written: list[dict[str, Any]], read_totals: tuple[int, int, i
     with FileSystems.create(f"{staging}/{WRITTEN_SUMMARY}") as handle:
         handle.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
     return summary
-
