@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.metadata
 import json
 import re
 import sys
@@ -114,7 +115,9 @@ def score_body(score: Score, body: str, expected: dict) -> None:
             score.tn += 1
 
 
-_PUNCTUATION = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "…": "..."})
+_PUNCTUATION = str.maketrans(
+    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "…": "..."}
+)
 
 
 def _norm(text: str | None) -> str:
@@ -141,6 +144,8 @@ def author_matches(found: list[str], wanted: str | list[str]) -> bool:
 
 
 def run_ours(pages: list[tuple[str, dict]], score: Score) -> None:
+    if pages:
+        extract_html(pages[0][0])  # warm-up, untimed: first-call imports (htmldate loads lazily)
     for html, expected in pages:
         start = time.perf_counter()
         extraction = extract_html(html, expected.get("url"))
@@ -162,6 +167,22 @@ def run_other(pages: list[tuple[str, dict]], score: Score, extract: Callable[[st
         score.seconds += time.perf_counter() - start
         score.pages += 1
         score_body(score, body, expected)
+
+
+def _trafilatura() -> Callable[[str, str | None], str] | None:
+    """trafilatura's ``extract`` as a body function, when it is installed (not a dependency)."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    return lambda html, url: trafilatura.extract(html, url=url) or ""
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def load_pages(devpages: Path, limit: int | None) -> list[tuple[str, dict]]:
@@ -191,15 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     ours = Score("newsbeam extract_html")
     run_ours(pages, ours)
     results.append(ours.summary())
-    try:
-        import trafilatura
-    except ImportError:
-        trafilatura = None
-    if args.no_trafilatura:
-        trafilatura = None
-    if trafilatura is not None:
-        theirs = Score(f"trafilatura {getattr(trafilatura, '__version__', '')} extract()".replace("  ", " "))
-        run_other(pages, theirs, lambda html, url: trafilatura.extract(html, url=url) or "")
+    trafilatura_extract = None if args.no_trafilatura else _trafilatura()
+    if trafilatura_extract is not None:
+        theirs = Score(f"trafilatura {_version('trafilatura')} extract()")
+        run_other(pages, theirs, trafilatura_extract)
         results.append(theirs.summary())
     for result in results:
         print(json.dumps(result))

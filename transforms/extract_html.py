@@ -3,26 +3,29 @@
 >>> extraction = extract_html(page_html, url="https://example.org/news/1")
 >>> extraction.title, extraction.paragraphs[0]
 
-The page is parsed once with ``lxml.html`` (comments dropped by the parser). Metadata
-comes from :mod:`transforms.html_metadata`. The body is found in three steps:
+The page is parsed once with ``lxml.html`` (comments dropped by the parser); metadata comes
+from :mod:`transforms.html_metadata` before anything is removed. The body is found in steps:
 
-1. *Clean*: scripts, styles, forms of no content, ``nav``/``aside``/``footer``, hidden
-   elements are removed.
-2. *Score*: every paragraph-like block gives points to its parent and grandparent
-   (more for longer text and more commas); ancestors whose class/id says "article",
-   "content", "story"... gain, those that say "sidebar", "share", "comment"... lose, and
-   every score is scaled down by the share of its text that sits inside links. The best
-   scored element, widened to its siblings that score nearly as well, holds the article.
-   A container the page marks as the article body (``itemprop=articleBody``, classes
-   such as ``entry-content``) is preferred when it holds most of that text.
-3. *Emit*: the container is walked in document order; each ``<p>``, ``<li>``, heading,
-   ``<blockquote>``, table cell and ``<br><br>``-separated run becomes one paragraph.
-   Link-dense lists and blocks marked as boilerplate are skipped, and short
-   "Read more:"/"Share"/"Subscribe" lines dropped.
+1. *Clean*: scripts, styles, ``nav``/``aside``/``footer``, hidden elements go; so do
+   ``form``/``noscript``/site ``header`` elements without real paragraphs, and blocks whose
+   class/id says comment, sidebar, share, related... (unless they also say content).
+2. *Score* (readability's rule): each paragraph-like block gives points to its nearest
+   ancestors, more for longer text and more commas; class/id words add or remove points,
+   and every score shrinks with the share of link text. The best block is widened to an
+   ancestor holding half again as much plain paragraph text with few links (text split
+   over many boxes), to a container the page marks as the article body
+   (``itemprop=articleBody``, ``entry-content``...) when that holds most of it, or to its
+   ``<article>`` when that adds only lead and headings; siblings scoring nearly as well join.
+3. *Emit*: the container is walked in document order; each ``<p>``, ``<li>``, heading
+   (``h2``-``h6``), ``<blockquote>``, table cell and ``<br><br>``-separated run becomes a
+   paragraph. Link-dense lists, boilerplate-marked blocks (and the heading just above
+   them), captions, and short "Read more:"/"Share"/"Subscribe" lines are dropped.
+4. *Fallback*: when that gives under 200 characters, every plain-text paragraph of the
+   page is kept instead.
 
-JSON-LD ``articleBody`` is used instead when it is at least nearly as long as what the
-page shows (a teaser-only ``articleBody`` loses to the page). Never raises: a page with
-no content gives an :class:`Extraction` with empty ``paragraphs``.
+JSON-LD ``articleBody`` replaces the page text unless it is a teaser (much shorter) or one
+block where the page has paragraphs. Never raises: a page with no content gives an
+:class:`Extraction` with empty ``paragraphs``.
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ _DROP_TAGS = (
 #: or serve it twice with the readable copy inside ``<noscript>``).
 _DROP_IF_SMALL_TAGS = ("form", "header", "noscript")
 
-_BLOCK_TAGS = frozenset(
-    "p div section article main li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote pre table tr td th "
-    "thead tbody tfoot caption figure figcaption header footer address center hr details summary body".split()
-)
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
+    "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption",
+    "figure", "figcaption", "header", "footer", "address", "center", "hr", "details", "summary", "body",
+})  # fmt: skip
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _TAG_BASE_SCORE = {
     "div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
@@ -72,8 +76,8 @@ _POSITIVE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(
-    r"(?:^|[-_ ])ad(?:s|vert)?(?:$|[-_ ])|advert|banner|breadcrumb|combx|comment|contact|cookie|foot|footnote|"
-    r"gdpr|masthead|menu|meta|nav|newsletter|outbrain|promo|related|share|sharing|shoutbox|sidebar|"
+    r"(?:^|[-_ ])ad(?:s|vert)?(?:$|[-_ ])|advert|banner|breadcrumb|combx|comment|contact|cookie|"
+    r"foot|footnote|gdpr|masthead|menu|meta|nav|newsletter|outbrain|promo|related|share|sharing|shoutbox|sidebar|"
     r"skyscraper|social|sponsor|shopping|subscribe|tags|taboola|teaser|toolbar|widget|popup|modal|"
     r"header|aside|recommend|most-?read|trending|signup|login|pagination|pager|author-?bio|disqus",
     re.I,
@@ -92,14 +96,12 @@ _BOILERPLATE = re.compile(
 _SMALL_PRINT = re.compile(r"date|time|meta|tag|categor|author|source|byline", re.I)
 #: Readability's "unlikely candidates": removed before scoring unless they also look like content.
 _UNLIKELY = re.compile(
-    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|(?:^|\s)header|legends|"
-    r"menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|"
+    r"-ad-|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|(?:^|\s)header|"
+    r"legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|"
     r"agegate|pagination|pager\b|popup|cookie|newsletter|share|sharing",
     re.I,
 )
-_MAYBE_CONTENT = re.compile(
-    r"and|article|body|column|content|main|shadow|entry|story|post", re.I
-)
+_MAYBE_CONTENT = re.compile(r"and|article|body|column|content|main|shadow|entry|story|post", re.I)
 _ARTICLE_MARKER = re.compile(
     r"article-?body|articlebody|article__body|article-?content|article__content|article-?text|"
     r"entry-?content|entry-?body|entry-?text|post-?content|post-?body|post-?entry|post-?text|"
@@ -108,17 +110,18 @@ _ARTICLE_MARKER = re.compile(
 )
 _CLASSED_XPATH = etree.XPath(".//*[@class or @itemprop]")
 _HIDDEN_XPATH = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(translate(@style, 'DISPLAYNOE ', 'displaynoe'), 'display:none')"
-    " or contains(translate(@style, 'VISBLTYHDEN ', 'visbltyhden'), 'visibility:hidden')]"
+    "//*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'idden')]"
 )
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BOILERPLATE_LINE = re.compile(
     r"^(?:read (?:more|also|next)|related(?: articles| stories| posts)?|see also|also read|more on this|"
     r"share (?:this|on|via)|share$|follow us|sign up|subscribe|advertisement|click here|tweet|"
     r"you (?:may|might) also like|recommended|more from|print$|pdf$|never miss|download (?:the|our)|"
     r"auch interessant|neueste (?:artikel|beiträge)|(?:das|dieses) thema könnte|könnte (?:sie|dich) auch|"
     r"all rights reserved|copyright|©|tags?:|filed under|posted in|leave a (?:comment|reply)|\d+ comments?|"
-    r"lesen sie (?:auch|mehr)|auch lesen|schon gelesen|mehr zum thema|mehr zu |weiterlesen|weitere (?:artikel|"
-    r"beiträge|informationen|infos|nachrichten|themen)|das könnte (?:sie|dich)|jetzt teilen|artikel teilen|"
+    r"lesen sie (?:auch|mehr)|auch lesen|schon gelesen|mehr zum thema|mehr zu |weiterlesen|"
+    r"weitere (?:artikel|beiträge|informationen|infos|nachrichten|themen)|das könnte (?:sie|dich)|"
+    r"jetzt teilen|artikel teilen|"
     r"(?:- )?anzeige\b|werbung\b|drucken$|teilen$|"
     r"lire (?:aussi|la suite)|à lire aussi|voir aussi|sur le même sujet|partager|"
     r"le puede interesar|vea también|lea también|temas relacionados|noticias relacionadas|compartir|"
@@ -135,12 +138,16 @@ _SENTENCE_END = re.compile(r"[.!?。]( |$)")
 
 _MIN_BLOCK_CHARS = 25
 _MIN_BODY_CHARS = 200
+#: Siblings of the best block scoring at least this share of its score are more of the article.
+_SIBLING_SHARE = 0.2
+#: JSON-LD articleBody is used when at least this long relative to the text found on the page.
+_MIN_ARTICLE_BODY_SHARE = 0.8
 _MAX_SMALL_PRINT_CHARS = 80
 #: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
 _SKIPPED_TAGS = frozenset({"figcaption", "h1"})
-_KEEP_ARTICLE_HEADER = 1
 _MAX_LABEL_CHARS = 60
 _MAX_BLOCK_LINK_DENSITY = 0.5
+_LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "dl"})
 _MAX_PARAGRAPH_LINK_SHARE = 0.8
 _WIDEN_GAIN = 1.5
 _WIDEN_MAX_LINK_DENSITY = 0.3
@@ -167,6 +174,9 @@ def _clean(body: Any) -> None:
     """Remove everything that can never be body text, in place."""
     etree.strip_elements(body, *_DROP_TAGS, with_tail=False)
     for element in _HIDDEN_XPATH(body):
+        hidden_by_attribute = element.get("hidden") is not None or element.get("aria-hidden") == "true"
+        if not hidden_by_attribute and not _HIDDEN_STYLE.search(element.get("style") or ""):
+            continue
         if element is not body and element.getparent() is not None:
             element.drop_tree()
     for tag in _DROP_IF_SMALL_TAGS:
@@ -174,7 +184,7 @@ def _clean(body: Any) -> None:
             if element.getparent() is None or len(element.findall(".//p")) >= 3:
                 continue
             # An article's own <header> holds its standfirst; the site's header does not.
-            if tag == "header" and _KEEP_ARTICLE_HEADER and _inside_article(element):
+            if tag == "header" and _inside_article(element):
                 continue
             element.drop_tree()
 
@@ -184,20 +194,28 @@ def _inside_article(element: Any) -> bool:
 
 
 def _remove_unlikely(body: Any, stats: dict[Any, tuple[int, int]]) -> None:
-    """Drop blocks whose class/id says boilerplate, unless they hold most of the page."""
+    """Drop blocks whose class/id says boilerplate, unless they hold most of the page.
+
+    ``stats`` is kept up to date (the removed text is taken off every ancestor).
+    """
     body_chars = stats.get(body, (0, 0))[0]
-    for element in list(
-        body.iter("div", "section", "ul", "ol", "table", "span", "p", "dl", "li")
-    ):
+    for element in list(body.iter("div", "section", "ul", "ol", "table", "span", "p", "dl", "li")):
         names = _class_id(element)
+        text_chars, link_chars = stats.get(element, (0, 0))
         if (
-            names.strip()
-            and _UNLIKELY.search(names)
-            and not _MAYBE_CONTENT.search(names)
-            and stats.get(element, (0, 0))[0] < 0.3 * body_chars
-            and element.getparent() is not None
+            len(names) < 2
+            or text_chars >= 0.3 * body_chars
+            or not _UNLIKELY.search(names)
+            or _MAYBE_CONTENT.search(names)
         ):
-            element.drop_tree()
+            continue
+        ancestors = list(element.iterancestors())
+        if body not in ancestors:
+            continue  # inside a block removed already
+        for ancestor in ancestors:
+            ancestor_text, ancestor_links = stats.get(ancestor, (0, 0))
+            stats[ancestor] = (ancestor_text - text_chars, ancestor_links - link_chars)
+        element.drop_tree()
 
 
 def _text_stats(root: Any) -> dict[Any, tuple[int, int]]:
@@ -227,9 +245,7 @@ def _class_weight(element: Any) -> int:
     names = _class_id(element)
     if not names.strip():
         return 0
-    return (25 if _POSITIVE.search(names) else 0) - (
-        25 if _NEGATIVE.search(names) else 0
-    )
+    return (25 if _POSITIVE.search(names) else 0) - (25 if _NEGATIVE.search(names) else 0)
 
 
 def _direct_text_chars(element: Any) -> int:
@@ -237,9 +253,7 @@ def _direct_text_chars(element: Any) -> int:
     total = len((element.text or "").strip())
     for child in element:
         if child.tag not in _BLOCK_TAGS:
-            total += (
-                len(child.text_content().strip()) if isinstance(child.tag, str) else 0
-            )
+            total += len(child.text_content().strip()) if isinstance(child.tag, str) else 0
         total += len((child.tail or "").strip())
     return total
 
@@ -265,7 +279,7 @@ def _score_candidates(
         if text is None:
             text = element.text or ""
         commas = text.count(",") + text.count("，") + text.count("،") + text.count("、")
-        points = 1 + commas + min(chars // 100, 3)
+        points = 1.0 + commas + min(chars // 100, 3)
         if element.tag == "li":
             points *= 0.5
         if element.tag in ("div", "section", "td"):
@@ -281,14 +295,9 @@ def _score_candidates(
                 break
             if ancestor not in scores:
                 scores[ancestor] = _initial_score(ancestor)
-            scores[ancestor] += points / (
-                1 if level == 0 else 2 if level == 1 else level * 3
-            )
+            scores[ancestor] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
             ancestor = ancestor.getparent()
-    return {
-        element: score * (1 - _link_density(stats, element))
-        for element, score in scores.items()
-    }
+    return {element: score * (1 - _link_density(stats, element)) for element, score in scores.items()}
 
 
 def _initial_score(element: Any) -> float:
@@ -318,11 +327,7 @@ def _best_containers(body: Any, stats: dict[Any, tuple[int, int]]) -> list[Any]:
             break
         last_score = parent_score
         parent = parent.getparent()
-    while (
-        (parent := top.getparent()) is not None
-        and parent.tag not in ("body", "html")
-        and len(parent) == 1
-    ):
+    while (parent := top.getparent()) is not None and parent.tag not in ("body", "html") and len(parent) == 1:
         top = parent
     top = _widen(top, stats, plain_chars)
     marker = _article_marker(body, stats, top)
@@ -369,15 +374,13 @@ def _enclosing_article(top: Any, stats: dict[Any, tuple[int, int]]) -> Any:
     return top
 
 
-def _with_siblings(
-    top: Any, scores: dict[Any, float], stats: dict[Any, tuple[int, int]]
-) -> list[Any]:
+def _with_siblings(top: Any, scores: dict[Any, float], stats: dict[Any, tuple[int, int]]) -> list[Any]:
     """``top`` and the siblings that look like more of the same article (readability's rule)."""
     parent = top.getparent()
     if parent is None:
         return [top]
     top_score = scores.get(top) or max(scores.values())
-    threshold = max(10.0, top_score * 0.2)
+    threshold = max(10.0, top_score * _SIBLING_SHARE)
     top_class = top.get("class")
     kept = []
     for sibling in parent:
@@ -386,26 +389,20 @@ def _with_siblings(
             continue
         if not isinstance(sibling.tag, str):
             continue
-        bonus = (
-            top_score * 0.2 if top_class and sibling.get("class") == top_class else 0.0
-        )
+        bonus = top_score * 0.2 if top_class and sibling.get("class") == top_class else 0.0
         if sibling in scores and scores[sibling] + bonus >= threshold:
             kept.append(sibling)
         elif sibling.tag == "p":
             chars = stats.get(sibling, (0, 0))[0]
             density = _link_density(stats, sibling)
             if (chars > 80 and density < 0.25) or (
-                0 < chars <= 80
-                and density == 0
-                and _SENTENCE_END.search(sibling.text_content())
+                0 < chars <= 80 and density == 0 and _SENTENCE_END.search(sibling.text_content())
             ):
                 kept.append(sibling)
     return kept
 
 
-def _article_marker(
-    body: Any, stats: dict[Any, tuple[int, int]], top: Any
-) -> Any | None:
+def _article_marker(body: Any, stats: dict[Any, tuple[int, int]], top: Any) -> Any | None:
     """A container the page marks as the article body, when it holds most of ``top``'s text."""
     top_chars = stats.get(top, (0, 0))[0]
     best, best_chars = None, 0
@@ -439,9 +436,7 @@ class _ParagraphWriter:
         if self._pieces:
             paragraph = collapse("".join(self._pieces))
             if paragraph:
-                self.paragraphs.append(
-                    (paragraph, min(1.0, self._link_chars / len(paragraph)))
-                )
+                self.paragraphs.append((paragraph, min(1.0, self._link_chars / len(paragraph))))
         self._pieces = []
         self._link_chars = 0
 
@@ -450,31 +445,21 @@ class _ParagraphWriter:
         return any(piece.strip() for piece in self._pieces)
 
 
-def _skip_block(
-    element: Any, stats: dict[Any, tuple[int, int]], container_chars: int
-) -> bool:
+def _skip_block(element: Any, stats: dict[Any, tuple[int, int]], container_chars: int) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
         return True
     text_chars = stats.get(element, (0, 0))[0]
     names = _class_id(element)
-    if (
-        names.strip()
-        and _BOILERPLATE.search(names)
-        and text_chars < 0.5 * container_chars
-    ):
-        return True
-    if (
-        tag in ("ul", "ol", "div", "section", "table", "dl")
-        and _link_density(stats, element) > 0.5
-    ):
-        return True
-    return False
+    if names.strip() and text_chars < 0.5 * container_chars:
+        if _BOILERPLATE.search(names):
+            return True
+        if text_chars < _MAX_SMALL_PRINT_CHARS and _SMALL_PRINT.search(names):
+            return True
+    return tag in _LINK_LIST_TAGS and _link_density(stats, element) > _MAX_BLOCK_LINK_DENSITY
 
 
-def _emit_paragraphs(
-    container: Any, stats: dict[Any, tuple[int, int]]
-) -> list[tuple[str, float]]:
+def _emit_paragraphs(container: Any, stats: dict[Any, tuple[int, int]]) -> list[tuple[str, float]]:
     writer = _ParagraphWriter()
     container_chars = stats.get(container, (0, 0))[0]
     walker = etree.iterwalk(container, events=("start", "end"))
@@ -541,11 +526,7 @@ def _trim_trailing_labels(paragraphs: list[str]) -> list[str]:
 
 
 def _captions(container: Any) -> list[str]:
-    return [
-        text
-        for text in (element_text(caption) for caption in container.iter("figcaption"))
-        if text
-    ]
+    return [text for text in (element_text(caption) for caption in container.iter("figcaption")) if text]
 
 
 def _article_body_paragraphs(article_body: str) -> list[str]:
@@ -559,9 +540,19 @@ def _article_body_paragraphs(article_body: str) -> list[str]:
     return [paragraph for paragraph in (collapse(part) for part in parts) if paragraph]
 
 
+def _prefer_article_body(from_jsonld: list[str], from_page: list[str]) -> list[str]:
+    """JSON-LD ``articleBody`` unless it is a teaser, or one block where the page has paragraphs."""
+    jsonld_chars = sum(len(paragraph) for paragraph in from_jsonld)
+    page_chars = sum(len(paragraph) for paragraph in from_page)
+    if jsonld_chars < _MIN_ARTICLE_BODY_SHARE * page_chars:
+        return from_page
+    if len(from_jsonld) == 1 and len(from_page) > 2 and page_chars >= _MIN_ARTICLE_BODY_SHARE * jsonld_chars:
+        return from_page
+    return from_jsonld
+
+
 def _dedupe(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [value for value in values if not (value in seen or seen.add(value))]
+    return list(dict.fromkeys(values))
 
 
 def extract_html(html: str, url: str | None = None) -> Extraction:
@@ -579,7 +570,6 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     _clean(body)
     stats = _text_stats(body)
     _remove_unlikely(body, stats)
-    stats = _text_stats(body)
     containers = _best_containers(body, stats)
     paragraphs: list[str] = []
     captions = []
@@ -599,10 +589,7 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     paragraphs = _trim_trailing_labels(paragraphs)
     captions += meta.captions
     if meta.article_body:
-        from_jsonld = _article_body_paragraphs(meta.article_body)
-        dom_chars = sum(len(paragraph) for paragraph in paragraphs)
-        if sum(len(paragraph) for paragraph in from_jsonld) >= 0.8 * dom_chars:
-            paragraphs = from_jsonld
+        paragraphs = _prefer_article_body(_article_body_paragraphs(meta.article_body), paragraphs)
     return Extraction(
         paragraphs=paragraphs,
         title=meta.title,

@@ -34,28 +34,16 @@ __all__ = [
     "normalize_date",
     "normalize_language",
     "clean_author",
+    "collapse",
     "element_text",
 ]
 
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "reviewnewsarticle",
-        "backgroundnewsarticle",
-        "askpublicnewsarticle",
-        "blogposting",
-        "liveblogposting",
-        "socialmediaposting",
-        "scholarlyarticle",
-        "techarticle",
-        "report",
-        "review",
-    }
-)
+#: JSON-LD ``@type`` values (lowercased) of the object that describes the article.
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
+    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "review",
+})  # fmt: skip
 
 _WHITESPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·|»)\s+[^|\-–—:·»]{2,60}$")
@@ -79,13 +67,18 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:\band\b|\bund\b|\bet\b|&|;|/)\s*", re.IGNOREC
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
-_JSONLD_XPATH = etree.XPath(
-    "//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]",
+_JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
+#: Candidates only (case-insensitive test in Python): "uthor"/"utor" for Author/Autor, etc.
+_NAMED_XPATH = etree.XPath(
+    "//*[@itemprop='author' or @itemprop='datePublished' or @itemprop='dateModified' or @rel='author'"
+    " or contains(@class, 'uthor') or contains(@class, 'utor') or contains(@class, 'yline')"
+    " or contains(@class, 'readcrumb') or contains(@id, 'uthor') or contains(@id, 'yline')"
+    " or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
 )
-_NAMED_XPATH = etree.XPath("//*[@class or @id or @itemprop or @rel or @aria-label]")
-_BREADCRUMB_NAME = re.compile(r"breadcrumb", re.I)
-_BYLINE_NAME = re.compile(r"byline|author|autor", re.I)
-_NOT_BYLINE = re.compile(r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I)
+_HINT_NAME = re.compile(r"breadcrumb|byline|author|autor", re.I)
+_NOT_BYLINE = re.compile(
+    r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I
+)
 _TIME_XPATH = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 _HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
 
@@ -158,13 +151,17 @@ def normalize_language(value: str | None) -> str | None:
 def clean_author(raw: str) -> list[str]:
     """Names in one byline: "By Ann Lee and Bo Kim | Staff" -> ["Ann Lee", "Bo Kim"]."""
     text = collapse(html_lib.unescape(raw))
+    if "://" in text or text.lower().startswith("www."):
+        return []  # article:author is often the author's profile page
     text = text.split("|")[0].split(" - ")[0].strip(" ,;:·")
     text = _BYLINE_PREFIX.sub("", text)
     names = []
     for part in _AUTHOR_SPLIT.split(text):
         pieces = [piece.strip() for piece in part.split(",")]
         kept = [pieces[0]] + [
-            piece for piece in pieces[1:] if piece and piece.lower() not in _AGENCIES and not _AUTHOR_ROLE.search(piece)
+            piece
+            for piece in pieces[1:]
+            if piece and piece.lower() not in _AGENCIES and not _AUTHOR_ROLE.search(piece)
         ]
         for name in kept:
             name = _BYLINE_PREFIX.sub("", name).strip(" .,;:·")
@@ -181,14 +178,12 @@ def clean_author(raw: str) -> list[str]:
 
 
 def _dedupe(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    kept = []
+    """``values`` without blanks and case-insensitive repeats, first spelling and order kept."""
+    kept: dict[str, str] = {}
     for value in values:
-        key = value.casefold()
-        if value and key not in seen:
-            seen.add(key)
-            kept.append(value)
-    return kept
+        if value:
+            kept.setdefault(value.casefold(), value)
+    return list(kept.values())
 
 
 def _meta_tags(document: Any) -> dict[str, list[str]]:
@@ -293,10 +288,28 @@ def _strip_site_suffix(title: str) -> str:
     return stripped if len(stripped) >= 10 else title
 
 
-def _is_byline(element: Any) -> bool:
-    if element.get("rel") == "author" or element.get("itemprop") == "author":
-        return True
-    return bool(_BYLINE_NAME.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+@dataclass(slots=True)
+class _PageHints:
+    """Elements of the visible page that name authors, breadcrumbs and dates (one pass)."""
+
+    bylines: list[Any] = field(default_factory=list)
+    breadcrumbs: list[Any] = field(default_factory=list)
+    dates: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _page_hints(document: Any) -> _PageHints:
+    hints = _PageHints()
+    for element in _NAMED_XPATH(document):
+        itemprop = element.get("itemprop")
+        if itemprop in ("datePublished", "dateModified"):
+            hints.dates.setdefault(itemprop, []).append(element)
+        names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
+        match = _HINT_NAME.search(names)
+        if match and match.group().lower() == "breadcrumb":
+            hints.breadcrumbs.append(element)
+        elif match or element.get("rel") == "author" or itemprop == "author":
+            hints.bylines.append(element)
+    return hints
 
 
 def _strip_site_name(title: str, site_name: str | None) -> str:
@@ -318,14 +331,18 @@ def _visible_title(document: Any) -> str:
     for tag in ("h1", "h2"):
         for heading in document.iter(tag):
             text = element_text(heading)
-            if text and (not folded and tag == "h1" or (folded and (text.casefold() in folded or folded in text.casefold()))):
+            if text and (
+                not folded
+                and tag == "h1"
+                or (folded and (text.casefold() in folded or folded in text.casefold()))
+            ):
                 return text
     return page_title
 
 
-def _dom_authors(named: list[Any]) -> list[str]:
+def _dom_authors(candidates: list[Any]) -> list[str]:
     names: list[str] = []
-    candidates = [element for element in named if _is_byline(element)][:20]
+    candidates = candidates[:20]
     inner = set(candidates)
     for element in candidates:
         if element.tag in ("html", "body", "meta", "link") or _NOT_BYLINE.search(element.get("class") or ""):
@@ -345,13 +362,11 @@ def _dom_authors(named: list[Any]) -> list[str]:
     return names
 
 
-def _dom_date(named: list[Any], prop: str) -> str | None:
-    for element in named:
-        if element.get("itemprop") == prop:
-            value = element.get("content") or element.get("datetime") or element_text(element)
-            date = normalize_date(value)
-            if date:
-                return date
+def _dom_date(elements: list[Any]) -> str | None:
+    for element in elements:
+        date = normalize_date(element.get("content") or element.get("datetime") or element_text(element))
+        if date:
+            return date
     return None
 
 
@@ -364,23 +379,19 @@ def _guess_date(document: Any) -> str | None:
     return normalize_date(found) if found else None
 
 
-def _breadcrumbs(named: list[Any], from_jsonld: list[str]) -> list[str]:
-    crumbs = from_jsonld
-    if not crumbs:
-        containers = [
-            element
-            for element in named
-            if _BREADCRUMB_NAME.search(
-                f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
-            )
-        ]
-        for container in containers[:3]:
-            items = container.findall(".//li") or container.findall(".//a")
-            crumbs = [element_text(item) for item in items] if items else []
-            if crumbs:
-                break
-    cleaned = [crumb for crumb in crumbs if crumb and len(crumb) <= 80 and crumb.lower() not in _HOME_WORDS]
-    return _dedupe(cleaned)
+def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
+    """The item texts of the first breadcrumb element that has items."""
+    for container in containers[:3]:
+        items = container.findall(".//li") or container.findall(".//a")
+        if items:
+            return [element_text(item) for item in items]
+    return []
+
+
+def _clean_breadcrumbs(crumbs: list[str]) -> list[str]:
+    return _dedupe(
+        [crumb for crumb in crumbs if crumb and len(crumb) <= 80 and crumb.lower() not in _HOME_WORDS]
+    )
 
 
 def _as_list(value: Any) -> list[str]:
@@ -391,7 +402,14 @@ def _as_list(value: Any) -> list[str]:
 def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
     """All metadata of a parsed page (call before any element is removed from it)."""
     tags = _meta_tags(document)
-    named = _NAMED_XPATH(document)
+    found_hints: list[_PageHints] = []
+
+    def hints() -> _PageHints:
+        """The visible-page hints, looked for only when the metadata tags fall short."""
+        if not found_hints:
+            found_hints.append(_page_hints(document))
+        return found_hints[0]
+
     article, jsonld_crumbs = _read_jsonld(document)
     meta = PageMetadata()
 
@@ -407,21 +425,21 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
     for source in (tags.get("author", []), tags.get("article:author", []), tags.get("dc.creator", [])):
         if not authors:
             authors = [name for value in source for name in clean_author(value)]
-    meta.authors = _dedupe(authors or _dom_authors(named))
+    meta.authors = _dedupe(authors or _dom_authors(hints().bylines))
 
     meta.published_at = (
         normalize_date(article.get("datePublished"))
         or normalize_date(_first(tags, "article:published_time", "og:published_time"))
         or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
         or normalize_date(_first(tags, "datepublished"))
-        or _dom_date(named, "datePublished")
+        or _dom_date(hints().dates.get("datePublished", []))
         or normalize_date(next(iter(_TIME_XPATH(document)), None))
         or _guess_date(document)
     )
     meta.updated_at = (
         normalize_date(article.get("dateModified"))
         or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
-        or _dom_date(named, "dateModified")
+        or _dom_date(hints().dates.get("dateModified", []))
     )
 
     canonical = None
@@ -434,8 +452,7 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         canonical = urljoin(url, canonical) if url else canonical
         meta.url = canonical if canonical.startswith(("http://", "https://")) else None
 
-    publisher = article.get("publisher")
-    meta.site_name = _first(tags, "og:site_name") or _json_text(publisher) or None
+    meta.site_name = site_name or None
 
     html_element = document if document.tag == "html" else document.getroottree().getroot()
     meta.language = (
@@ -453,7 +470,9 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         _as_list(article.get("articleSection"))
         or [value for name in ("article:section", "section", "category") for value in tags.get(name, [])]
     )
-    meta.breadcrumbs = _breadcrumbs(named, jsonld_crumbs)
+    meta.breadcrumbs = _clean_breadcrumbs(jsonld_crumbs) or _clean_breadcrumbs(
+        _dom_breadcrumbs(hints().breadcrumbs)
+    )
     meta.og_type = _first(tags, "og:type")
     body = article.get("articleBody")
     meta.article_body = body if isinstance(body, str) and body.strip() else None
