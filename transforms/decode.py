@@ -25,7 +25,9 @@ _SNIFF_BYTES = 4096
 #: Share of control characters above which decoded text is taken for binary data.
 _MAX_CONTROL_SHARE = 0.05
 #: Bytes below 0x20 other than tab, line feed, form feed, carriage return and escape.
-_CONTROL_BYTES = tuple(code for code in range(32) if code not in (9, 10, 12, 13, 27))
+_CONTROL_BYTES = bytes(code for code in range(32) if code not in (9, 10, 12, 13, 27))
+#: str.translate table deleting what text does not hold: controls (but tab, newlines) and U+FFFD.
+_DROP_BAD_CHARS = {code: None for code in range(32) if code not in (9, 10, 12, 13)} | {0xFFFD: None}
 # Browsers decode latin-1 as windows-1252; so must we, or curly quotes become C1 controls.
 _ALIASES = {
     "iso-8859-1": "windows-1252",
@@ -99,7 +101,7 @@ def _binary_bytes(data: bytes) -> bool:
     sample = data[:8192]
     if not sample:
         return False
-    controls = sum(sample.count(bytes([code])) for code in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > _MAX_CONTROL_SHARE
 
 
@@ -110,5 +112,5 @@ def looks_binary(text: str) -> bool:
         return False
     if "\x00" in sample:
         return True
-    bad = sum(1 for char in sample if (char < " " and char not in "\t\n\r\f") or char == "\ufffd")
+    bad = len(sample) - len(sample.translate(_DROP_BAD_CHARS))
     return bad / len(sample) > _MAX_CONTROL_SHARE

@@ -81,7 +81,8 @@ def looks_like_listing(paragraphs: list[str], og_type: str | None) -> bool:
     """
     if len(paragraphs) < LISTING_MIN_PARAGRAPHS:
         return False
-    short = sum(1 for paragraph in paragraphs if word_count(paragraph) < LISTING_SHORT_WORDS)
+    # Whitespace-separated words are close enough to tell a teaser line from a paragraph, and cheap.
+    short = sum(1 for paragraph in paragraphs if len(paragraph.split()) < LISTING_SHORT_WORDS)
     share = short / len(paragraphs)
     return share >= (LISTING_SHORT_SHARE_WEBSITE if og_type == "website" else LISTING_SHORT_SHARE)
 
