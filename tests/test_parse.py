@@ -47,14 +47,18 @@ def test_short_page_is_not_an_article():
 
 
 def test_page_with_no_article_text_is_not_an_article():
-    result = build_article(page(html="<nav><a href='/'>Home</a></nav>"), Extraction(paragraphs=[]), min_words=20)
+    result = build_article(
+        page(html="<nav><a href='/'>Home</a></nav>"), Extraction(paragraphs=[]), min_words=20
+    )
     assert isinstance(result, Reject) and result.reason == "not_article"
     assert result.detail == "no article text was found on the page"
 
 
 def test_teaser_list_is_not_an_article_however_many_words():
     teasers = [f"Council backs plan number {n} for the quay" for n in range(12)] + ["12 March"] * 4
-    result = build_article(page(html="<ul/>"), Extraction(paragraphs=teasers, og_type="website"), min_words=20)
+    result = build_article(
+        page(html="<ul/>"), Extraction(paragraphs=teasers, og_type="website"), min_words=20
+    )
     assert isinstance(result, Reject) and result.reason == "not_article" and "teasers" in result.detail
 
 
