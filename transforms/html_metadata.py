@@ -9,6 +9,9 @@ reliable source the page offers, in this order:
 * OpenGraph / ``article:*`` / Dublin Core ``<meta>`` tags,
 * the visible page (``<h1>``, ``rel=author``, bylines, ``<time datetime>``, ``<title>``).
 
+Dates are read by :mod:`transforms.html_dates`, author names by :mod:`transforms.html_authors`
+(both re-exported here: ``normalize_date``, ``clean_author``).
+
 >>> meta = read_metadata(lxml.html.document_fromstring(page))
 >>> meta.title, meta.authors, meta.published_at
 """
@@ -17,16 +20,16 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import warnings
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import orjson
-from dateutil import parser as date_parser
-from htmldate import find_date
 from lxml import etree
+
+from transforms.html_authors import clean_author, dom_authors
+from transforms.html_dates import dom_date, guess_date, normalize_date, time_element_date
+from transforms.html_text import collapse, dedupe, element_text
 
 __all__ = [
     "PageMetadata",
@@ -45,27 +48,7 @@ ARTICLE_TYPES = frozenset({
     "socialmediaposting", "scholarlyarticle", "techarticle", "report", "review",
 })  # fmt: skip
 
-_WHITESPACE = re.compile(r"\s+")
 _TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·|»)\s+[^|\-–—:·»]{2,60}$")
-_BYLINE_PREFIX = re.compile(
-    r"^(?:(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|author|autor|"
-    r"posted on|published on)\s*)?(?:by|von|par|por|door|di|av|af|am|on|:)?\s*:?\s+",
-    re.IGNORECASE,
-)
-_NOT_A_NAME = re.compile(
-    r"\d|^(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|by|von|on|am|"
-    r"author|autor|admin|administrator|no author|unknown|anonymous)(?:\s+(?:by|von|on|am|in))?$",
-    re.IGNORECASE,
-)
-_AUTHOR_ROLE = re.compile(
-    r"\b(?:staff|reporter|correspondent|editor|writer|journalist|columnist|contributor|"
-    r"redakteur|redaktion|news desk|desk|bureau)\b",
-    re.IGNORECASE,
-)
-_AGENCIES = frozenset({"reuters", "ap", "afp", "dpa", "associated press", "bloomberg", "pti", "ians", "upi"})
-_AUTHOR_SPLIT = re.compile(r"\s*(?:\band\b|\bund\b|\bet\b|&|;|/)\s*", re.IGNORECASE)
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
-_HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
 #: Candidates only (case-insensitive test in Python): "uthor"/"utor" for Author/Autor, etc.
@@ -76,10 +59,6 @@ _NAMED_XPATH = etree.XPath(
     " or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
 )
 _HINT_NAME = re.compile(r"breadcrumb|byline|author|autor", re.I)
-_NOT_BYLINE = re.compile(
-    r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I
-)
-_TIME_XPATH = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
 _HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
 
 
@@ -101,89 +80,10 @@ class PageMetadata:
     article_body: str | None = None
 
 
-def collapse(text: str | None) -> str:
-    """``text`` with runs of whitespace turned into single spaces and the ends stripped."""
-    return _WHITESPACE.sub(" ", text).strip() if text else ""
-
-
-def element_text(element: Any) -> str:
-    """The visible text of ``element``, whitespace collapsed ("" for anything unexpected)."""
-    try:
-        return collapse(element.text_content())
-    except (ValueError, AttributeError):
-        return ""
-
-
-def normalize_date(value: Any) -> str | None:
-    """An ISO 8601 string for a date as pages write it, or None when it cannot be read.
-
-    Keeps the precision the page gives: ``2024-03-05`` for a date alone,
-    ``2024-03-05T14:30:00`` for a time without zone, ``2024-03-05T14:30:00+00:00`` with one.
-    """
-    text = collapse(str(value)) if value else ""
-    if not text or len(text) > 80 or not any(char.isdigit() for char in text):
-        return None
-    try:
-        with warnings.catch_warnings():
-            # Zone names dateutil does not know ("CET") come back naive: fine, never an error.
-            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed: datetime = date_parser.parse(text, fuzzy=True, default=datetime(1, 1, 1))
-    except (ValueError, OverflowError, TypeError, LookupError):
-        return None
-    if not 1990 <= parsed.year <= 2100 or (parsed.year == 1 and parsed.month == 1):
-        return None
-    if not _HAS_TIME.search(text):
-        return parsed.date().isoformat()
-    if parsed.tzinfo is not None and _HAS_TZ.search(text):
-        try:
-            return parsed.isoformat(timespec="seconds")
-        except (ValueError, OverflowError):
-            return None
-    return parsed.replace(tzinfo=None).isoformat(timespec="seconds")
-
-
 def normalize_language(value: str | None) -> str | None:
     """The lowercase ISO 639-1 code of a language tag (``en-GB`` -> ``en``), or None."""
     match = _LANGUAGE.match(value or "")
     return match.group(1).lower() if match else None
-
-
-def clean_author(raw: str) -> list[str]:
-    """Names in one byline: "By Ann Lee and Bo Kim | Staff" -> ["Ann Lee", "Bo Kim"]."""
-    text = collapse(html_lib.unescape(raw))
-    if "://" in text or text.lower().startswith("www."):
-        return []  # article:author is often the author's profile page
-    text = text.split("|")[0].split(" - ")[0].strip(" ,;:·")
-    text = _BYLINE_PREFIX.sub("", text)
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        pieces = [piece.strip() for piece in part.split(",")]
-        kept = [pieces[0]] + [
-            piece
-            for piece in pieces[1:]
-            if piece and piece.lower() not in _AGENCIES and not _AUTHOR_ROLE.search(piece)
-        ]
-        for name in kept:
-            name = _BYLINE_PREFIX.sub("", name).strip(" .,;:·")
-            if (
-                2 <= len(name) <= 60
-                and not name.lower().startswith(("http", "www."))
-                and "@" not in name
-                and len(name.split()) <= 6
-                and not _AUTHOR_ROLE.fullmatch(name)
-                and not _NOT_A_NAME.search(name)
-            ):
-                names.append(name)
-    return names
-
-
-def _dedupe(values: list[str]) -> list[str]:
-    """``values`` without blanks and case-insensitive repeats, first spelling and order kept."""
-    kept: dict[str, str] = {}
-    for value in values:
-        if value:
-            kept.setdefault(value.casefold(), value)
-    return list(kept.values())
 
 
 def _meta_tags(document: Any) -> dict[str, list[str]]:
@@ -340,45 +240,6 @@ def _visible_title(document: Any) -> str:
     return page_title
 
 
-def _dom_authors(candidates: list[Any]) -> list[str]:
-    names: list[str] = []
-    candidates = candidates[:20]
-    inner = set(candidates)
-    for element in candidates:
-        if element.tag in ("html", "body", "meta", "link") or _NOT_BYLINE.search(element.get("class") or ""):
-            continue
-        # An outer byline ("Posted on <date> by <author>") holds a more precise inner one.
-        if any(descendant in inner for descendant in element.iterdescendants()):
-            continue
-        name_element = element.find(".//*[@itemprop='name']")
-        if name_element is None:
-            name_element = element.find(".//*[@class='fn']")
-        text = (name_element.get("content") or element_text(name_element)) if name_element is not None else ""
-        text = text or element.get("content") or element_text(element)
-        if text and len(text) <= 100:
-            names += clean_author(text)
-        if names:
-            break
-    return names
-
-
-def _dom_date(elements: list[Any]) -> str | None:
-    for element in elements:
-        date = normalize_date(element.get("content") or element.get("datetime") or element_text(element))
-        if date:
-            return date
-    return None
-
-
-def _guess_date(document: Any) -> str | None:
-    """htmldate's reading of the page's visible dates (no free-text guessing, no URL)."""
-    try:
-        found = find_date(document, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 - a third-party heuristic must not break the never-raise contract
-        return None
-    return normalize_date(found) if found else None
-
-
 def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
     """The item texts of the first breadcrumb element that has items."""
     for container in containers[:3]:
@@ -389,7 +250,7 @@ def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
 
 
 def _clean_breadcrumbs(crumbs: list[str]) -> list[str]:
-    return _dedupe(
+    return dedupe(
         [crumb for crumb in crumbs if crumb and len(crumb) <= 80 and crumb.lower() not in _HOME_WORDS]
     )
 
@@ -425,21 +286,21 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
     for source in (tags.get("author", []), tags.get("article:author", []), tags.get("dc.creator", [])):
         if not authors:
             authors = [name for value in source for name in clean_author(value)]
-    meta.authors = _dedupe(authors or _dom_authors(hints().bylines))
+    meta.authors = dedupe(authors or dom_authors(hints().bylines))
 
     meta.published_at = (
         normalize_date(article.get("datePublished"))
         or normalize_date(_first(tags, "article:published_time", "og:published_time"))
         or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
         or normalize_date(_first(tags, "datepublished"))
-        or _dom_date(hints().dates.get("datePublished", []))
-        or normalize_date(next(iter(_TIME_XPATH(document)), None))
-        or _guess_date(document)
+        or dom_date(hints().dates.get("datePublished", []))
+        or time_element_date(document)
+        or guess_date(document)
     )
     meta.updated_at = (
         normalize_date(article.get("dateModified"))
         or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
-        or _dom_date(hints().dates.get("dateModified", []))
+        or dom_date(hints().dates.get("dateModified", []))
     )
 
     canonical = None
@@ -466,7 +327,7 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         if isinstance(item, dict) and isinstance(item.get("caption"), str):
             meta.captions.append(collapse(html_lib.unescape(item["caption"])))
 
-    meta.sections = _dedupe(
+    meta.sections = dedupe(
         _as_list(article.get("articleSection"))
         or [value for name in ("article:section", "section", "category") for value in tags.get(name, [])]
     )

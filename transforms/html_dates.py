@@ -1,0 +1,80 @@
+"""Publication and modification dates of a page, as ISO 8601 strings.
+
+:func:`normalize_date` reads a date as pages write it (``2024-03-05T14:30:00Z``,
+``March 5, 2024 2:30 pm EST``, ``05.03.2024``) and keeps the precision given: a date alone,
+a local time, or a time with its zone. :func:`dom_date` reads ``itemprop`` date elements;
+:func:`time_element_date` the first ``<time datetime>`` (inside ``<article>`` first);
+:func:`guess_date` asks htmldate about the page's visible dates (its original-date mode,
+so a publication date wins over an update). :mod:`transforms.html_metadata` tries them
+after JSON-LD and the ``article:published_time`` family of meta tags.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import datetime
+from typing import Any
+
+from dateutil import parser as date_parser
+from htmldate import find_date
+from lxml import etree
+
+from transforms.html_text import collapse, element_text
+
+__all__ = ["dom_date", "guess_date", "normalize_date", "time_element_date"]
+
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+_HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
+_TIME_XPATH = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
+
+
+def normalize_date(value: Any) -> str | None:
+    """An ISO 8601 string for a date as pages write it, or None when it cannot be read.
+
+    Keeps the precision the page gives: ``2024-03-05`` for a date alone,
+    ``2024-03-05T14:30:00`` for a time without zone, ``2024-03-05T14:30:00+00:00`` with one.
+    """
+    text = collapse(str(value)) if value else ""
+    if not text or len(text) > 80 or not any(char.isdigit() for char in text):
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Zone names dateutil does not know ("CET") come back naive: fine, never an error.
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed: datetime = date_parser.parse(text, fuzzy=True, default=datetime(1, 1, 1))
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None
+    if not 1990 <= parsed.year <= 2100 or (parsed.year == 1 and parsed.month == 1):
+        return None
+    if not _HAS_TIME.search(text):
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None and _HAS_TZ.search(text):
+        try:
+            return parsed.isoformat(timespec="seconds")
+        except (ValueError, OverflowError):
+            return None
+    return parsed.replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def dom_date(elements: list[Any]) -> str | None:
+    """The first readable date among ``itemprop`` date elements."""
+    for element in elements:
+        date = normalize_date(element.get("content") or element.get("datetime") or element_text(element))
+        if date:
+            return date
+    return None
+
+
+def time_element_date(document: Any) -> str | None:
+    """The first ``<time datetime>`` of the page, preferring one inside ``<article>``."""
+    return normalize_date(next(iter(_TIME_XPATH(document)), None))
+
+
+def guess_date(document: Any) -> str | None:
+    """htmldate's reading of the page's visible dates (no free-text guessing, no URL)."""
+    try:
+        found = find_date(document, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - a third-party heuristic must not break the never-raise contract
+        return None
+    return normalize_date(found) if found else None
