@@ -48,6 +48,9 @@ _PARSER = lxml.html.HTMLParser(
     remove_pis=True,
     no_network=True,
     recover=True,
+    # Lifts libxml2's limits on nesting depth (256) and text node size; pages are already
+    # bounded by read.max_page_bytes, and every loop over the tree checks the deadline.
+    huge_tree=True,
 )
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _MARKUP_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h\d)\s*/?\s*>", re.I)
