@@ -34,10 +34,16 @@ from lxml import etree
 
 from transforms.deadline import NO_DEADLINE, Deadline, ExtractionTimeout
 from transforms.extraction import Extraction
-from transforms.html_body import best_containers
+from transforms.html_body import best_containers, find_lead
 from transforms.html_clean import clean, remove_unlikely, text_stats
 from transforms.html_metadata import read_metadata
-from transforms.html_paragraphs import captions_of, emit_paragraphs, keep_paragraph, trim_trailing_labels
+from transforms.html_paragraphs import (
+    captions_of,
+    emit_paragraphs,
+    keep_paragraph,
+    select_paragraphs,
+    trim_trailing_labels,
+)
 from transforms.html_text import collapse, dedupe
 
 __all__ = ["ExtractionTimeout", "extract_html"]
@@ -119,8 +125,13 @@ def extract_html(html: str, url: str | None = None, deadline: Deadline = NO_DEAD
     captions = []
     for container in containers:
         emitted = emit_paragraphs(container, stats, deadline)
-        paragraphs += [text for text, link_share in emitted if keep_paragraph(text, link_share)]
+        paragraphs += select_paragraphs(emitted)
         captions += captions_of(container)
+    lead = find_lead(containers[0], stats) if containers else None
+    if lead is not None:
+        lead_paragraphs = select_paragraphs(emit_paragraphs(lead, stats, deadline))
+        body_text = " ".join(paragraphs[:3])
+        paragraphs = [text for text in lead_paragraphs if text not in body_text] + paragraphs
     if sum(len(paragraph) for paragraph in paragraphs) < _MIN_BODY_CHARS:
         # No block stands out (short pages, text spread over many small boxes): keep
         # every plain-text paragraph of the page instead.

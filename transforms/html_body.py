@@ -10,6 +10,10 @@ points, and every score shrinks with the share of link text. Then :func:`best_co
   ``entry-content``...) when that holds most of it, or its ``<article>`` when that adds
   only lead and headings,
 * and adds siblings that score nearly as well or are plain paragraphs.
+
+:func:`find_lead` then looks just before the container, inside the same article, for the
+standfirst (``lead``, ``intro``, ``summary``, ``chapo``, ``perex``...) that many sites keep
+apart from the body column.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from lxml import etree
 from transforms.deadline import Deadline
 from transforms.html_clean import BLOCK_TAGS, Stats, class_id, link_density
 
-__all__ = ["best_containers"]
+__all__ = ["best_containers", "find_lead"]
 
 _TAG_BASE_SCORE = {
     "div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
@@ -46,6 +50,18 @@ _ARTICLE_MARKER = re.compile(
     r"story-?body|story__body|story-?content|field-name-body|c-entry-content",
     re.I,
 )
+_LEAD = re.compile(
+    r"lead|intro|summary|standfirst|chapo|chapeau|perex|vorspann|bajada|epigraph|excerpt|"
+    r"(?:^|[-_ ])dek(?:$|[-_ ])|(?:^|[-_ ])deck(?:$|[-_ ])|sapo|entradilla|abstract|teaser-?text|subtitle|"
+    r"subheadline|description",
+    re.I,
+)
+_NOT_LEAD = re.compile(
+    r"leader-?board|mislead|lead-?gen|image|img|photo|video|media|caption|credit|author|meta", re.I
+)
+#: Levels above the body container searched for a standfirst, and its size limits.
+_LEAD_LEVELS = 4
+_LEAD_MIN_CHARS, _LEAD_MAX_CHARS = 40, 1200
 _CLASSED_XPATH = etree.XPath(".//*[@class or @itemprop]")
 _SENTENCE_END = re.compile(r"[.!?。]( |$)")
 _MIN_BLOCK_CHARS = 25
@@ -231,3 +247,28 @@ def _article_marker(body: Any, stats: Stats, top: Any) -> Any | None:
     if best is None or best_chars < 0.6 * top_chars or best_chars < 200:
         return None
     return best
+
+
+def find_lead(container: Any, stats: Stats) -> Any | None:
+    """The standfirst of the article just before ``container`` and outside it, if any."""
+    ancestor = container
+    for _ in range(_LEAD_LEVELS):
+        ancestor = ancestor.getparent()
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            return None
+        for element in ancestor.iter():
+            if element is container:
+                break  # only what comes before the body
+            if not isinstance(element.tag, str) or element.tag in ("a", "span", "img", "h1"):
+                continue
+            names = class_id(element)
+            if not _LEAD.search(names) or _NOT_LEAD.search(names):
+                continue
+            chars = stats.get(element, (0, 0))[0]
+            if (
+                _LEAD_MIN_CHARS <= chars <= _LEAD_MAX_CHARS
+                and link_density(stats, element) < 0.3
+                and container not in element.iterdescendants()
+            ):
+                return element
+    return None

@@ -32,11 +32,15 @@ Stats = dict[Any, tuple[int, int]]
 #: Never part of an article body, whatever their content.
 _DROP_TAGS = (
     "script", "style", "iframe", "svg", "template", "button", "input", "select",
-    "textarea", "object", "embed", "canvas", "nav", "aside", "footer", "menu", "dialog", "link", "meta",
+    "textarea", "object", "embed", "canvas", "link", "meta",
 )  # fmt: skip
-#: Dropped unless they hold real paragraphs (some sites wrap the whole page in a form,
-#: or serve it twice with the readable copy inside ``<noscript>``).
+#: Page furniture, dropped unless broken markup left most of the page's text inside them.
+_FURNITURE_TAGS = ("nav", "aside", "footer", "menu", "dialog")
+#: Dropped unless they hold real paragraphs or most of the page (some sites wrap the
+#: whole page in a form, or serve it twice with the readable copy inside ``<noscript>``).
 _DROP_IF_SMALL_TAGS = ("form", "header", "noscript")
+#: An element with at least this share of the page's text, mostly outside links, is the page.
+_PAGE_SHARE = 0.5
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
     "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "caption",
@@ -64,12 +68,19 @@ def class_id(element: Any) -> str:
 def clean(body: Any, deadline: Deadline) -> None:
     """Remove everything that can never be body text, in place."""
     etree.strip_elements(body, *_DROP_TAGS, with_tail=False)
+    body_chars = len(body.text_content())
+    for element in list(body.iter(*_FURNITURE_TAGS)):
+        deadline.check()
+        if element.getparent() is not None and not _holds_the_page(element, body_chars):
+            element.drop_tree()
     for element in _HIDDEN_XPATH(body):
         deadline.check()
         hidden_by_attribute = element.get("hidden") is not None or element.get("aria-hidden") == "true"
         if not hidden_by_attribute and not _HIDDEN_STYLE.search(element.get("style") or ""):
             continue
-        if element is not body and element.getparent() is not None:
+        if element is body or element.getparent() is None:
+            continue
+        if not _holds_the_page(element, body_chars):
             element.drop_tree()
     for tag in _DROP_IF_SMALL_TAGS:
         for element in list(body.iter(tag)):
@@ -79,7 +90,19 @@ def clean(body: Any, deadline: Deadline) -> None:
             # An article's own <header> holds its standfirst; the site's header does not.
             if tag == "header" and _inside_article(element):
                 continue
-            element.drop_tree()
+            if not _holds_the_page(element, body_chars):
+                element.drop_tree()
+
+
+def _holds_the_page(element: Any, body_chars: int) -> bool:
+    """Whether ``element`` holds most of the page's text, little of it in links (broken markup)."""
+    if element.find(".//main") is not None:
+        return True  # broken markup: the page's furniture was never closed
+    chars = len(element.text_content())
+    if chars < _PAGE_SHARE * body_chars or chars < 200:
+        return False
+    link_chars = sum(len(link.text_content()) for link in element.iter("a"))
+    return link_chars < 0.5 * chars
 
 
 def _inside_article(element: Any) -> bool:

@@ -21,7 +21,7 @@ from transforms.deadline import Deadline
 from transforms.html_clean import BLOCK_TAGS, Stats, class_id, link_density
 from transforms.html_text import collapse, element_text
 
-__all__ = ["captions_of", "emit_paragraphs", "keep_paragraph", "trim_trailing_labels"]
+__all__ = ["captions_of", "emit_paragraphs", "keep_paragraph", "select_paragraphs", "trim_trailing_labels"]
 
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 #: Class/id words that mark a block inside the article as boilerplate, never as text.
@@ -49,16 +49,59 @@ _BOILERPLATE_LINE = re.compile(
     r"lire (?:aussi|la suite)|à lire aussi|voir aussi|sur le même sujet|partager|"
     r"le puede interesar|vea también|lea también|temas relacionados|noticias relacionadas|compartir|"
     r"leggi anche|potrebbe interessarti|condividi|"
-    r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|udostępnij)",
+    r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|udostępnij|dowiedz się więcej|drukuj$|"
+    r"kontakt:?$|contact:?$|zum weiterlesen|vous aimerez aussi|mehr interessantes|"
+    r"(?:über|about) (?:den|the) autor|fragen an den autor|permali(?:nk|en)|rezept drucken|"
+    r"print (?:this|recipe)|"
+    r"kommentare? (?:schreiben|geschlossen)|comments? (?:are )?closed|externer inhalt|"
+    r"quellen (?:ausblenden|anzeigen)|(?:sie|du) könnte(?:n|st)? auch|"
+    r"bild anzeigen|if you (?:enjoyed|liked) (?:this|reading)|we want to hear|lust auf mehr|zum newsletter|"
+    r"inhaltsverzeichnis$|table of contents$|aktualisiert am|last (?:modified|updated)|release date:|"
+    r"categor(?:y|ies) ?:|kategorien? ?:|schlagworte?:|stichworte?:|nos siga|s[ií]guenos|"
+    r"lea(?: m[aá]s| tambi[eé]n)?:|puedes ver:|mira:|ver tambi[eé]n|notas relacionadas|"
+    r"leia (?:tamb[eé]m|mais)|veja (?:tamb[eé]m|mais)|verwandte (?:beiträge|artikel|themen)|"
+    r"ähnliche (?:beiträge|artikel)|read:|watch:|"
+    r"more:|mehr:|lesen sie:|zum thema:|lire:|à voir aussi|leggi:|czytaj:)",
     re.I,
 )
+#: Promotion and small print found anywhere in a short line: follow us, get the app, subscribe
+#: to read on, copyright notices.
+_PROMO_LINE = re.compile(
+    r"\b(?:follow|find|like|join|connect with|siga|s[ií]guenos|suivez|folg(?:en sie|e|t) uns|[úu]nete|"
+    r"obserwuj)\b"
+    r"[^.]{0,80}\b(?:twitter|facebook|instagram|telegram|whatsapp|youtube|tiktok|linkedin)\b|"
+    r"\bdownload\b[^.]{0,60}\bapps?\b|\bapps? (?:for|on) (?:ios|android|iphone)|"
+    r"\bto (?:view|read|continue|see)\b[^.]{0,50}\b(?:subscribe|subscriber|log ?in|sign ?in|register)\b|"
+    r"\balready a (?:subscriber|member)\b|\bsubscribe (?:now|today)\b|"
+    r"\bcopyrighted (?:property|material)\b|\bwritten permission\b|\ball rights reserved\b|"
+    r"\b(?:may|must) not be (?:re)?(?:published|broadcast|rewritten|redistributed)\b|"
+    r"\bnewsletter\b[^.]{0,60}\b(?:sign up|subscribe|anmelden|abonnieren|inscri)|"
+    r"\b(?:sign up|anmelden|abonnieren|inscrivez-vous)\b[^.]{0,40}\bnewsletter\b",
+    re.I,
+)
+_MAX_PROMO_CHARS = 250
+#: A short line naming a photographer or picture agency: an image credit, not text.
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:foto|fotos|photo|photos|bild|bilder|image|images|credit|credits|crédits?(?: photos?)?|titelbild|"
+    r"beitragsbild|abbildung|grafik|quelle|source|fuente|fonte|źródło|zdjęcie)\s*:|"
+    r"getty ?images|/getty|shutterstock|istock|imago\b|picture[- ]alliance|wenn\.com|bestimage|unsplash|"
+    r"pixabay|\b(?:afp|reuters|dpa|ap|epa|anp|pap|ansa)\s*(?:/|photo\b|foto\b)|/\s*(?:afp|reuters|dpa|ap|epa)\b",
+    re.I,
+)
+_MAX_CREDIT_CHARS = 90
+_SENTENCE_END = re.compile(r"[.!?…。]\s*$")
 _MAX_SMALL_PRINT_CHARS = 80
 #: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
 _SKIPPED_TAGS = frozenset({"figcaption", "h1"})
+#: Image boxes: their text is a caption or a credit, unless they are long (some sites wrap text).
+_FIGURE_TAGS = frozenset({"figure", "picture"})
+_MAX_FIGURE_CHARS = 400
 _MAX_LABEL_CHARS = 60
 _MAX_BLOCK_LINK_DENSITY = 0.5
 _LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "dl"})
 _MAX_PARAGRAPH_LINK_SHARE = 0.8
+#: A lone link paragraph shorter than this is a button ("More", "Next"), not a reference.
+_MIN_LINK_PARAGRAPH_CHARS = 25
 
 
 class _ParagraphWriter:
@@ -88,18 +131,26 @@ class _ParagraphWriter:
         return any(piece.strip() for piece in self._pieces)
 
 
-def _skip_block(element: Any, stats: Stats, container_chars: int) -> bool:
+_QUIET, _BOILERPLATE_BLOCK = 1, 2
+
+
+def _skip_block(element: Any, stats: Stats, container_chars: int) -> int:
+    """0 to emit ``element``; _QUIET to skip it alone; _BOILERPLATE_BLOCK to skip it and its heading."""
     tag = element.tag
     if not isinstance(tag, str) or tag in _SKIPPED_TAGS:
-        return True
+        return _QUIET
     text_chars = stats.get(element, (0, 0))[0]
+    if tag in _FIGURE_TAGS and text_chars < _MAX_FIGURE_CHARS:
+        return _QUIET
     names = class_id(element)
     if names.strip() and text_chars < 0.5 * container_chars:
         if _BOILERPLATE.search(names):
-            return True
+            return _BOILERPLATE_BLOCK
         if text_chars < _MAX_SMALL_PRINT_CHARS and _SMALL_PRINT.search(names):
-            return True
-    return tag in _LINK_LIST_TAGS and link_density(stats, element) > _MAX_BLOCK_LINK_DENSITY
+            return _QUIET
+    if tag in _LINK_LIST_TAGS and link_density(stats, element) > _MAX_BLOCK_LINK_DENSITY:
+        return _BOILERPLATE_BLOCK
+    return 0
 
 
 def emit_paragraphs(container: Any, stats: Stats, deadline: Deadline) -> list[tuple[str, float]]:
@@ -114,13 +165,18 @@ def emit_paragraphs(container: Any, stats: Stats, deadline: Deadline) -> list[tu
         deadline.check()
         tag = element.tag
         if event == "start":
-            if element is not container and _skip_block(element, stats, container_chars):
+            skip = _skip_block(element, stats, container_chars) if element is not container else 0
+            if skip:
                 walker.skip_subtree()
                 skipped = element
                 if tag in BLOCK_TAGS:
                     writer.flush()
                     # A heading right before a dropped block ("Related stories") is its title.
-                    if 0 <= heading_at == len(writer.paragraphs) - 1 and stats.get(element, (0, 0))[0]:
+                    if (
+                        skip == _BOILERPLATE_BLOCK
+                        and 0 <= heading_at == len(writer.paragraphs) - 1
+                        and stats.get(element, (0, 0))[0]
+                    ):
                         writer.paragraphs.pop()
                         heading_at = -1
                 continue
@@ -156,10 +212,38 @@ def emit_paragraphs(container: Any, stats: Stats, deadline: Deadline) -> list[tu
     return writer.paragraphs
 
 
+def select_paragraphs(emitted: list[tuple[str, float]]) -> list[str]:
+    """The emitted paragraphs that are text (see :func:`keep_paragraph`).
+
+    A paragraph that is one link is kept inside running text (a reference the author
+    made) but not in a run of such paragraphs (a list of teasers).
+    """
+    linky = [share > _MAX_PARAGRAPH_LINK_SHARE and len(text) < 200 for text, share in emitted]
+    kept = []
+    for index, (text, share) in enumerate(emitted):
+        if linky[index] and (
+            len(text) < _MIN_LINK_PARAGRAPH_CHARS
+            or index == 0
+            or index + 1 == len(emitted)
+            or linky[index - 1]
+            or linky[index + 1]
+        ):
+            continue
+        if keep_paragraph(text, 0.0 if linky[index] else share):
+            kept.append(text)
+    return kept
+
+
 def keep_paragraph(text: str, link_share: float) -> bool:
+    """Whether an emitted paragraph is text: not links, a label, promotion or an image credit."""
     if link_share > _MAX_PARAGRAPH_LINK_SHARE and len(text) < 200:
         return False
-    return not (len(text) < 120 and _BOILERPLATE_LINE.match(text))
+    if len(text) < 120 and _BOILERPLATE_LINE.match(text):
+        return False
+    if len(text) < _MAX_PROMO_CHARS and _PROMO_LINE.search(text):
+        return False
+    is_credit = _CREDIT_LINE.search(text) and not _SENTENCE_END.search(text)
+    return not (len(text) < _MAX_CREDIT_CHARS and is_credit)
 
 
 def trim_trailing_labels(paragraphs: list[str]) -> list[str]:
