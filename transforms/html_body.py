@@ -19,6 +19,7 @@ apart from the body column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -72,10 +73,20 @@ _WIDEN_MAX_LINK_DENSITY = 0.3
 
 
 def _class_weight(element: Any) -> int:
-    names = class_id(element)
+    return _names_weight(class_id(element))
+
+
+@lru_cache(maxsize=8192)
+def _names_weight(names: str) -> int:
+    """Points for class/id words (cached: a page repeats the same few class strings)."""
     if not names.strip():
         return 0
     return (25 if _POSITIVE.search(names) else 0) - (25 if _NEGATIVE.search(names) else 0)
+
+
+@lru_cache(maxsize=8192)
+def _is_article_marker(names: str) -> bool:
+    return _ARTICLE_MARKER.search(names) is not None
 
 
 def _direct_text_chars(element: Any) -> int:
@@ -239,7 +250,7 @@ def _article_marker(body: Any, stats: Stats, top: Any) -> Any | None:
     best, best_chars = None, 0
     for element in _CLASSED_XPATH(body):
         itemprop = element.get("itemprop")
-        if itemprop not in ("articleBody", "text") and not _ARTICLE_MARKER.search(element.get("class") or ""):
+        if itemprop not in ("articleBody", "text") and not _is_article_marker(element.get("class") or ""):
             continue
         chars = stats.get(element, (0, 0))[0]
         if chars > best_chars and link_density(stats, element) < 0.5:

@@ -18,6 +18,7 @@ pathological page raises :class:`~transforms.deadline.ExtractionTimeout` instead
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -94,6 +95,12 @@ def clean(body: Any, deadline: Deadline) -> None:
                 element.drop_tree()
 
 
+@lru_cache(maxsize=8192)
+def _unlikely(names: str) -> bool:
+    """Class/id words of boilerplate without words of content (cached per class string)."""
+    return _UNLIKELY.search(names) is not None and _MAYBE_CONTENT.search(names) is None
+
+
 def _holds_the_page(element: Any, body_chars: int) -> bool:
     """Whether ``element`` holds most of the page's text, little of it in links (broken markup)."""
     if element.find(".//main") is not None:
@@ -119,12 +126,7 @@ def remove_unlikely(body: Any, stats: Stats, deadline: Deadline) -> None:
         deadline.check()
         names = class_id(element)
         text_chars, link_chars = stats.get(element, (0, 0))
-        if (
-            len(names) < 2
-            or text_chars >= 0.3 * body_chars
-            or not _UNLIKELY.search(names)
-            or _MAYBE_CONTENT.search(names)
-        ):
+        if len(names) < 2 or text_chars >= 0.3 * body_chars or not _unlikely(names):
             continue
         ancestors = list(element.iterancestors())
         if body not in ancestors:

@@ -13,6 +13,7 @@ captions (kept apart, see :func:`captions_of`) and the page's ``<h1>`` (the titl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -31,7 +32,9 @@ _BOILERPLATE = re.compile(
     r"recommend|most-?read|trending|signup|login|pagination|pager\b|disqus|byline|post-?meta|"
     r"entry-?meta|article-?meta|sidebar|(?:^|\s)nav(?:bar|igation)?(?:$|\s|[-_])|menu|kommentar|"
     r"author-?box|about-?the-?author|author-?bio|abh_|rating|disclaimer|read-?more|see-?also|"
-    r"lee-?tambien|lire-?aussi|mehr-?zum|more-?(?:stories|articles|news)|caption|credit|copyright|legend",
+    r"lee-?tambien|lire-?aussi|mehr-?zum|more-?(?:stories|articles|news)|caption|credit|copyright|legend|"
+    r"saiba-?mais|leia-?tamb|callout|flyout|subvert|donation|reward|"
+    r"(?:author|autor)(?:[-_]?section|[-_]?info|[-_]?text|[-_]?desc|[-_]?about|__)|contact-?box",
     re.I,
 )
 #: Class words of the small print around an article (dates, reading time, tags), skipped when short.
@@ -76,7 +79,13 @@ _PROMO_LINE = re.compile(
     r"\bcopyrighted (?:property|material)\b|\bwritten permission\b|\ball rights reserved\b|"
     r"\b(?:may|must) not be (?:re)?(?:published|broadcast|rewritten|redistributed)\b|"
     r"\bnewsletter\b[^.]{0,60}\b(?:sign up|subscribe|anmelden|abonnieren|inscri)|"
-    r"\b(?:sign up|anmelden|abonnieren|inscrivez-vous)\b[^.]{0,40}\bnewsletter\b",
+    r"\b(?:sign up|anmelden|abonnieren|inscrivez-vous)\b[^.]{0,40}\bnewsletter\b|"
+    r"\b(?:artikel|article|beitrag|story|post|nota)\b[^.]{0,30}\b(?:teilen|share|partager|compartir)\b|"
+    r"\b(?:teilen|share|partagez|comparte)\b[^.]{0,20}\b(?:artikel|article|beitrag|story)\b|"
+    r"\b(?:enter|gib|geben sie) (?:your|deine|ihre) e-?mail|"
+    r"\b(?:we|wir) (?:respect|respektieren) (?:your|deine|ihre)|"
+    r"\bnot responsible for (?:the )?(?:opinions|content|views)|"
+    r"\b(?:warning|notice|deprecated|fatal error)\b: .{0,200} on line \d+",
     re.I,
 )
 _MAX_PROMO_CHARS = 250
@@ -84,7 +93,8 @@ _MAX_PROMO_CHARS = 250
 _CREDIT_LINE = re.compile(
     r"^\(?(?:foto|fotos|photo|photos|bild|bilder|image|images|credit|credits|crédits?(?: photos?)?|titelbild|"
     r"beitragsbild|abbildung|grafik|quelle|source|fuente|fonte|źródło|zdjęcie)\s*:|"
-    r"getty ?images|/getty|shutterstock|istock|imago\b|picture[- ]alliance|wenn\.com|bestimage|unsplash|"
+    r"\((?:foto|fotos|photo|photos|bild|image|credit)\s*:|getty\b|shutterstock|istock|imago\b|"
+    r"picture[- ]alliance|wenn\.com|bestimage|unsplash|"
     r"pixabay|\b(?:afp|reuters|dpa|ap|epa|anp|pap|ansa)\s*(?:/|photo\b|foto\b)|/\s*(?:afp|reuters|dpa|ap|epa)\b",
     re.I,
 )
@@ -92,7 +102,7 @@ _MAX_CREDIT_CHARS = 90
 _SENTENCE_END = re.compile(r"[.!?…。]\s*$")
 _MAX_SMALL_PRINT_CHARS = 80
 #: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
-_SKIPPED_TAGS = frozenset({"figcaption", "h1"})
+_SKIPPED_TAGS = frozenset({"figcaption", "h1", "address"})
 #: Image boxes: their text is a caption or a credit, unless they are long (some sites wrap text).
 _FIGURE_TAGS = frozenset({"figure", "picture"})
 _MAX_FIGURE_CHARS = 400
@@ -134,6 +144,16 @@ class _ParagraphWriter:
 _QUIET, _BOILERPLATE_BLOCK = 1, 2
 
 
+@lru_cache(maxsize=8192)
+def _is_boilerplate(names: str) -> bool:
+    return _BOILERPLATE.search(names) is not None
+
+
+@lru_cache(maxsize=8192)
+def _is_small_print(names: str) -> bool:
+    return _SMALL_PRINT.search(names) is not None
+
+
 def _skip_block(element: Any, stats: Stats, container_chars: int) -> int:
     """0 to emit ``element``; _QUIET to skip it alone; _BOILERPLATE_BLOCK to skip it and its heading."""
     tag = element.tag
@@ -144,9 +164,9 @@ def _skip_block(element: Any, stats: Stats, container_chars: int) -> int:
         return _QUIET
     names = class_id(element)
     if names.strip() and text_chars < 0.5 * container_chars:
-        if _BOILERPLATE.search(names):
+        if _is_boilerplate(names):
             return _BOILERPLATE_BLOCK
-        if text_chars < _MAX_SMALL_PRINT_CHARS and _SMALL_PRINT.search(names):
+        if text_chars < _MAX_SMALL_PRINT_CHARS and _is_small_print(names):
             return _QUIET
     if tag in _LINK_LIST_TAGS and link_density(stats, element) > _MAX_BLOCK_LINK_DENSITY:
         return _BOILERPLATE_BLOCK
@@ -242,8 +262,8 @@ def keep_paragraph(text: str, link_share: float) -> bool:
         return False
     if len(text) < _MAX_PROMO_CHARS and _PROMO_LINE.search(text):
         return False
-    is_credit = _CREDIT_LINE.search(text) and not _SENTENCE_END.search(text)
-    return not (len(text) < _MAX_CREDIT_CHARS and is_credit)
+    is_credit = len(text) < _MAX_CREDIT_CHARS and _CREDIT_LINE.search(text) and not _SENTENCE_END.search(text)
+    return not is_credit
 
 
 def trim_trailing_labels(paragraphs: list[str]) -> list[str]:
