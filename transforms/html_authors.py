@@ -13,9 +13,11 @@ import html as html_lib
 import re
 from typing import Any
 
+from lxml import etree
+
 from transforms.html_text import collapse, element_text
 
-__all__ = ["clean_author", "dom_authors"]
+__all__ = ["clean_author", "dom_authors", "is_publisher", "visible_bylines"]
 
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|author|autor|"
@@ -24,7 +26,10 @@ _BYLINE_PREFIX = re.compile(
 )
 _NOT_A_NAME = re.compile(
     r"\d|^(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|by|von|on|am|"
-    r"author|autor|admin|administrator|no author|unknown|anonymous)(?:\s+(?:by|von|on|am|in))?$",
+    r"author|autor|admin|administrator|no author|unknown|anonymous|stand|datum|date|follow|folgen|auteurs?|"
+    r"text|texte|artikel|beitrag|alle beiträge|all posts|agencies|agenturen|redaktion|jobs|hire|profil|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)(?:\s+(?:by|von|on|am|in))?$|^(?:please|bitte|afficher|view|see|mehr|more)\b",
     re.IGNORECASE,
 )
 _AUTHOR_ROLE = re.compile(
@@ -34,6 +39,29 @@ _AUTHOR_ROLE = re.compile(
 )
 _AGENCIES = frozenset({"reuters", "ap", "afp", "dpa", "associated press", "bloomberg", "pti", "ians", "upi"})
 _AUTHOR_SPLIT = re.compile(r"\s*(?:\band\b|\bund\b|\bet\b|&|;|/)\s*", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\([^)]{0,80}\)|\[[^]]{0,80}\]")
+_PHOTO_CREDIT = re.compile(r"\s*\b(?:fotos?|photos?|bilder?|images?|illustrations?|grafik)\s*:", re.I)
+#: Labels before a byline: "Redaktion:", "Text:", "Gespeichert von", "Ein Beitrag von", "Posted by".
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:redaktion|text|texte|interview|reporting|story|words|autor(?:in)?|author|written|verfasst|"
+    r"von|by|par|por)\s*:\s*|(?:gespeichert|geschrieben|verfasst|erstellt|eingestellt|blog ?beitrag|"
+    r"ein beitrag|beitrag|posted|written|published|reported|story|article|publié|escrito|publicado)\s+"
+    r"(?:von|by|par|por)\s+)",
+    re.I,
+)
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|"
+    r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-zäé]*\.?"
+)
+#: A date or time after the name: "Ann Lee Feb 21, 2020", "rasos am 24. Juli 2017 - 18:55".
+_TRAILING_DATE = re.compile(
+    rf"\s*(?:,|\bam\b|\bon\b|\ble\b|\bel\b|\bupdated\b|\baktualisiert\b)?\s*(?:\d{{1,2}}\.?\s*{_MONTH}|"
+    rf"{_MONTH}\s*\d{{1,2}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}:\d{{2}}).*$",
+    re.I,
+)
+_LEADING_DATE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*(?:[-–|•,]\s*)?")
+_DOMAIN = re.compile(r"\.(?:com|net|org|de|at|ch|fr|es|it|nl|pl|uk|co|info|eu|io|news)$|^www\.", re.I)
 _NOT_BYLINE = re.compile(
     r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I
 )
@@ -44,7 +72,12 @@ def clean_author(raw: str) -> list[str]:
     text = collapse(html_lib.unescape(raw))
     if "://" in text or text.lower().startswith("www."):
         return []  # article:author is often the author's profile page
-    text = text.split("|")[0].split(" - ")[0].strip(" ,;:·")
+    text = _PARENTHESES.sub(" ", text)
+    text = _PHOTO_CREDIT.split(text)[0]
+    text = _LEADING_DATE.sub("", text)
+    text = _BYLINE_LABEL.sub("", text)
+    text = text.split("|")[0].split(" - ")[0].split(" – ")[0].split(" • ")[0].strip(" ,;:·")
+    text = _TRAILING_DATE.sub("", text)
     text = _BYLINE_PREFIX.sub("", text)
     names = []
     for part in _AUTHOR_SPLIT.split(text):
@@ -89,3 +122,37 @@ def dom_authors(candidates: list[Any]) -> list[str]:
         if names:
             break
     return names
+
+
+#: Elements whose own text starts like a byline ("By ...", "Von ...", "Autor: ..."); XPath 1 has no
+#: case-insensitive test, so the usual spellings are listed.
+_BYLINE_STARTS = (
+    "By ", "by ", "BY ", "Von ", "von ", "VON ", "Par ", "par ", "Por ", "por ", "Door ", "door ",
+    "Autor:", "Autorin:", "Author:", "Text:", "Written by", "Posted by", "Ein Beitrag von", "Text von",
+)  # fmt: skip
+_BYLINE_XPATH = etree.XPath(
+    "//body//*[not(self::script) and not(self::style) and ("
+    + " or ".join(f"starts-with(normalize-space(text()), '{start}')" for start in _BYLINE_STARTS)
+    + ")]"
+)
+_MAX_BYLINE_CHARS = 120
+
+
+def visible_bylines(document: Any) -> list[str]:
+    """Names from the first short "By ..."/"Von ..." line of the visible page, if any."""
+    for element in _BYLINE_XPATH(document)[:10]:
+        text = element_text(element)
+        if len(text) > _MAX_BYLINE_CHARS or _NOT_BYLINE.search(element.get("class") or ""):
+            continue
+        names = [name for name in clean_author(text) if name[:1].isupper()]
+        if names:
+            return names
+    return []
+
+
+def is_publisher(name: str, site_name: str | None) -> bool:
+    """Whether ``name`` is the site rather than a person ("Die FURCHE", "stern.de")."""
+    folded = name.casefold()
+    if _DOMAIN.search(name) or folded in _AGENCIES:
+        return True
+    return bool(site_name) and (folded == site_name.casefold() or folded in site_name.casefold().split(" | "))

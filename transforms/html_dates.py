@@ -22,7 +22,7 @@ from lxml import etree
 
 from transforms.html_text import collapse, element_text
 
-__all__ = ["dom_date", "guess_date", "normalize_date", "time_element_date"]
+__all__ = ["dom_date", "guess_date", "normalize_date", "prefer_url_date", "time_element_date"]
 
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
@@ -71,10 +71,25 @@ def time_element_date(document: Any) -> str | None:
     return normalize_date(next(iter(_TIME_XPATH(document)), None))
 
 
-def guess_date(document: Any) -> str | None:
-    """htmldate's reading of the page's visible dates (no free-text guessing, no URL)."""
+def guess_date(document: Any, extensive: bool = False) -> str | None:
+    """htmldate's reading of the page's visible dates (original-date mode, no URL).
+
+    ``extensive`` also lets it read dates from free text ("Datum: 25.01.2022"), slower and
+    less sure: the last resort when the markup names no date.
+    """
     try:
-        found = find_date(document, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+        found = find_date(document, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%d")
     except Exception:  # noqa: BLE001 - a third-party heuristic must not break the never-raise contract
         return None
     return normalize_date(found) if found else None
+
+
+def prefer_url_date(date: str | None, url_date: str | None) -> str | None:
+    """``date``, unless the URL's full ``YYYY/MM/DD`` names another day: then the URL's.
+
+    A URL date is set when the article is first published; metadata dates are often the
+    last update, or a UTC time that has moved past midnight.
+    """
+    if url_date and (date is None or date[:10] != url_date):
+        return url_date
+    return date

@@ -27,9 +27,11 @@ from urllib.parse import urljoin
 import orjson
 from lxml import etree
 
-from transforms.html_authors import clean_author, dom_authors
-from transforms.html_dates import dom_date, guess_date, normalize_date, time_element_date
+from transforms.html_authors import clean_author, dom_authors, is_publisher, visible_bylines
+from transforms.html_dates import dom_date, guess_date, normalize_date, prefer_url_date, time_element_date
 from transforms.html_text import collapse, dedupe, element_text
+from transforms.html_title import pick_title, strip_site_name
+from transforms.urls import date_from_url
 
 __all__ = [
     "PageMetadata",
@@ -48,7 +50,6 @@ ARTICLE_TYPES = frozenset({
     "socialmediaposting", "scholarlyarticle", "techarticle", "report", "review",
 })  # fmt: skip
 
-_TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·|»)\s+[^|\-–—:·»]{2,60}$")
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
 #: Candidates only (case-insensitive test in Python): "uthor"/"utor" for Author/Autor, etc.
@@ -145,24 +146,30 @@ def _json_text(value: Any) -> str:
     return collapse(html_lib.unescape(str(value))) if isinstance(value, (str, int, float)) else ""
 
 
-def _json_names(value: Any) -> list[str]:
+def _json_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Author names of a JSON-LD value; ``{"@id": ...}`` references are looked up in ``by_id``."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
         if isinstance(item, dict):
+            if "name" not in item and isinstance(item.get("@id"), str):
+                item = by_id.get(item["@id"], item)
             item = item.get("name")
         if isinstance(item, str):
             names += clean_author(item)
     return names
 
 
-def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str]]:
-    """The page's article object (empty if none) and its BreadcrumbList names."""
+def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str], dict[str, dict[str, Any]]]:
+    """The page's article object (empty if none), its BreadcrumbList names, and objects by ``@id``."""
     article: dict[str, Any] = {}
     crumbs: list[str] = []
+    by_id: dict[str, dict[str, Any]] = {}
     for script in _JSONLD_XPATH(document):
         data = _load_json(script.text or "")
         for obj in _json_objects(data):
+            if isinstance(obj.get("@id"), str):
+                by_id.setdefault(obj["@id"], obj)
             kinds = _types(obj)
             if not article and kinds & ARTICLE_TYPES:
                 article = obj
@@ -172,7 +179,7 @@ def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str]]:
                     if isinstance(element, dict):
                         name = _json_text(element.get("name") or element.get("item"))
                         crumbs.append(name)
-    return article, crumbs
+    return article, crumbs, by_id
 
 
 def _first(tags: dict[str, list[str]], *names: str) -> str | None:
@@ -181,11 +188,6 @@ def _first(tags: dict[str, list[str]], *names: str) -> str | None:
             if value:
                 return value
     return None
-
-
-def _strip_site_suffix(title: str) -> str:
-    stripped = _TITLE_SUFFIX.sub("", title).strip()
-    return stripped if len(stripped) >= 10 else title
 
 
 @dataclass(slots=True)
@@ -210,34 +212,6 @@ def _page_hints(document: Any) -> _PageHints:
         elif match or element.get("rel") == "author" or itemprop == "author":
             hints.bylines.append(element)
     return hints
-
-
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    """``title`` without a trailing " - Site" when "Site" is the site's name."""
-    if site_name and title.casefold().endswith(site_name.casefold()):
-        stripped = _TITLE_SUFFIX.sub("", title).strip()
-        return stripped or title
-    return title
-
-
-def _visible_title(document: Any) -> str:
-    """The first ``<h1>`` that agrees with ``<title>``, else ``<title>`` without the site suffix.
-
-    Blogs often use ``<h1>`` for the site's name and put the post's headline in ``<title>``.
-    """
-    title_element = document.find(".//title")
-    page_title = _strip_site_suffix(element_text(title_element)) if title_element is not None else ""
-    folded = page_title.casefold()
-    for tag in ("h1", "h2"):
-        for heading in document.iter(tag):
-            text = element_text(heading)
-            if text and (
-                not folded
-                and tag == "h1"
-                or (folded and (text.casefold() in folded or folded in text.casefold()))
-            ):
-                return text
-    return page_title
 
 
 def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
@@ -271,22 +245,30 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
             found_hints.append(_page_hints(document))
         return found_hints[0]
 
-    article, jsonld_crumbs = _read_jsonld(document)
+    article, jsonld_crumbs, by_id = _read_jsonld(document)
     meta = PageMetadata()
 
     site_name = _first(tags, "og:site_name") or _json_text(article.get("publisher"))
-    meta.title = (
+    meta.title = pick_title(
+        document,
         _json_text(article.get("headline"))
-        or _strip_site_name(_first(tags, "og:title", "twitter:title") or "", site_name)
-        or _visible_title(document)
-        or None
+        or strip_site_name(_first(tags, "og:title", "twitter:title") or "", site_name),
+        site_name,
     )
 
-    authors = _json_names(article.get("author"))
+    publisher = _json_text(article.get("publisher")) or None
+
+    def people(names: list[str]) -> list[str]:
+        return [
+            name for name in names if not (is_publisher(name, site_name) or is_publisher(name, publisher))
+        ]
+
+    authors = people(_json_names(article.get("author"), by_id))
     for source in (tags.get("author", []), tags.get("article:author", []), tags.get("dc.creator", [])):
         if not authors:
-            authors = [name for value in source for name in clean_author(value)]
-    meta.authors = dedupe(authors or dom_authors(hints().bylines))
+            authors = people([name for value in source for name in clean_author(value)])
+    authors = authors or people(dom_authors(hints().bylines)) or people(visible_bylines(document))
+    meta.authors = dedupe(authors)
 
     meta.published_at = (
         normalize_date(article.get("datePublished"))
@@ -296,6 +278,7 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         or dom_date(hints().dates.get("datePublished", []))
         or time_element_date(document)
         or guess_date(document)
+        or guess_date(document, extensive=True)
     )
     meta.updated_at = (
         normalize_date(article.get("dateModified"))
@@ -313,6 +296,7 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         canonical = urljoin(url, canonical) if url else canonical
         meta.url = canonical if canonical.startswith(("http://", "https://")) else None
 
+    meta.published_at = prefer_url_date(meta.published_at, date_from_url(meta.url) or date_from_url(url))
     meta.site_name = site_name or None
 
     html_element = document if document.tag == "html" else document.getroottree().getroot()
