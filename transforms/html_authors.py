@@ -124,25 +124,29 @@ def dom_authors(candidates: list[Any]) -> list[str]:
     return names
 
 
-#: Elements whose own text starts like a byline ("By ...", "Von ...", "Autor: ..."); XPath 1 has no
-#: case-insensitive test, so the usual spellings are listed.
-_BYLINE_STARTS = (
-    "By ", "by ", "BY ", "Von ", "von ", "VON ", "Par ", "par ", "Por ", "por ", "Door ", "door ",
-    "Autor:", "Autorin:", "Author:", "Text:", "Written by", "Posted by", "Ein Beitrag von", "Text von",
-)  # fmt: skip
-_BYLINE_XPATH = etree.XPath(
-    "//body//*[not(self::script) and not(self::style) and ("
-    + " or ".join(f"starts-with(normalize-space(text()), '{start}')" for start in _BYLINE_STARTS)
-    + ")]"
+#: How a byline line starts ("By ...", "Von ...", "Autor: ..."), checked on short lines only.
+_BYLINE_START = re.compile(
+    r"^(?:by|von|par|por|door|autor(?:in)?:|author:|text:|written by|posted by|ein beitrag von|text von)\s",
+    re.I,
 )
+#: Elements after the page's ``<h1>`` searched for a "By ..." line, and the longest such line.
+_FOLLOWING_XPATH = etree.XPath("following::*[position() <= 40]")
 _MAX_BYLINE_CHARS = 120
 
 
 def visible_bylines(document: Any) -> list[str]:
-    """Names from the first short "By ..."/"Von ..." line of the visible page, if any."""
-    for element in _BYLINE_XPATH(document)[:10]:
+    """Names from a short "By ..."/"Von ..." line just after the page's ``<h1>``, if any."""
+    heading = next(document.iter("h1"), None)
+    if heading is None:
+        return []
+    for element in _FOLLOWING_XPATH(heading):
+        if element.tag in ("script", "style") or _NOT_BYLINE.search(element.get("class") or ""):
+            continue
+        own = (element.text or "").strip()
+        if not own or not _BYLINE_START.match(own):
+            continue
         text = element_text(element)
-        if len(text) > _MAX_BYLINE_CHARS or _NOT_BYLINE.search(element.get("class") or ""):
+        if len(text) > _MAX_BYLINE_CHARS:
             continue
         names = [name for name in clean_author(text) if name[:1].isupper()]
         if names:

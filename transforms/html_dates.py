@@ -22,7 +22,14 @@ from lxml import etree
 
 from transforms.html_text import collapse, element_text
 
-__all__ = ["dom_date", "guess_date", "normalize_date", "prefer_url_date", "time_element_date"]
+__all__ = [
+    "dom_date",
+    "guess_date",
+    "normalize_date",
+    "prefer_url_date",
+    "time_element_date",
+    "visible_date",
+]
 
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
@@ -93,3 +100,77 @@ def prefer_url_date(date: str | None, url_date: str | None) -> str | None:
     if url_date and (date is None or date[:10] != url_date):
         return url_date
     return date
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan januar janv janvier enero ene gennaio styczeń stycznia januari",
+            "february feb februar févr février febrero febbraio luty lutego februari",
+            "march mar märz maerz mars marzo marzec marca maart",
+            "april apr avril abril aprile kwiecień kwietnia",
+            "may mai mayo maggio maj maja mei",
+            "june jun juni juin junio giugno czerwiec czerwca",
+            "july jul juli juil juillet julio luglio lipiec lipca",
+            "august aug août agosto sierpień sierpnia augustus",
+            "september sep sept septembre septiembre settembre wrzesień września",
+            "october oct okt oktober octobre octubre ottobre październik października",
+            "november nov novembre noviembre listopad listopada",
+            "december dec dez dezember déc décembre diciembre dic dicembre grudzień grudnia",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_VISIBLE_DATE = re.compile(
+    rf"\b(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)\b|"
+    rf"\b(?P<dot_d>[0-3]?\d)\.\s?(?P<dot_m>[01]?\d)\.\s?(?P<dot_y>(?:19|20)\d\d)\b|"
+    rf"\b(?P<dm_d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<dm_m>{_MONTH_NAME})\.?,?\s+(?:de\s+)?(?P<dm_y>(?:19|20)\d\d)\b|"
+    rf"\b(?P<md_m>{_MONTH_NAME})\.?\s+(?P<md_d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:19|20)\d\d)\b",
+    re.I,
+)
+_NEAR_HEADING_XPATH = etree.XPath("preceding::*[position() <= 15] | following::*[position() <= 40]")
+_MAX_DATE_LINE_CHARS = 200
+
+
+def _date_in(text: str) -> str | None:
+    match = _VISIBLE_DATE.search(text)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    for prefix in ("iso", "dot", "dm", "md"):
+        if groups[f"{prefix}_y"]:
+            month = groups[f"{prefix}_m"]
+            number = int(month) if month.isdigit() else _MONTHS.get(month.lower(), 0)
+            try:
+                return (
+                    datetime(int(groups[f"{prefix}_y"]), number, int(groups[f"{prefix}_d"]))
+                    .date()
+                    .isoformat()
+                )
+            except ValueError:
+                return None
+    return None
+
+
+def visible_date(document: Any) -> str | None:
+    """A date written in a short line around the page's ``<h1>`` ("5. März 2024", "March 5, 2024").
+
+    Dates near the headline are the article's; a quick, language-aware look before htmldate's
+    slower search of the whole page.
+    """
+    heading = next(document.iter("h1"), None)
+    if heading is None:
+        return None
+    for element in _NEAR_HEADING_XPATH(heading):
+        if element.tag in ("script", "style", "a"):
+            continue
+        own = element.text or ""
+        if not any(char.isdigit() for char in own) or len(own) > _MAX_DATE_LINE_CHARS:
+            continue
+        date = _date_in(own)
+        if date and 1990 <= int(date[:4]) <= 2100:
+            return date
+    return None

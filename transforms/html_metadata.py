@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,7 +30,14 @@ import orjson
 from lxml import etree
 
 from transforms.html_authors import clean_author, dom_authors, is_publisher, visible_bylines
-from transforms.html_dates import dom_date, guess_date, normalize_date, prefer_url_date, time_element_date
+from transforms.html_dates import (
+    dom_date,
+    guess_date,
+    normalize_date,
+    prefer_url_date,
+    time_element_date,
+    visible_date,
+)
 from transforms.html_text import collapse, dedupe, element_text
 from transforms.html_title import pick_title, strip_site_name
 from transforms.urls import date_from_url
@@ -52,13 +61,6 @@ ARTICLE_TYPES = frozenset({
 
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
-#: Candidates only (case-insensitive test in Python): "uthor"/"utor" for Author/Autor, etc.
-_NAMED_XPATH = etree.XPath(
-    "//*[@itemprop='author' or @itemprop='datePublished' or @itemprop='dateModified' or @rel='author'"
-    " or contains(@class, 'uthor') or contains(@class, 'utor') or contains(@class, 'yline')"
-    " or contains(@class, 'readcrumb') or contains(@id, 'uthor') or contains(@id, 'yline')"
-    " or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
-)
 _HINT_NAME = re.compile(r"breadcrumb|byline|author|autor", re.I)
 _HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
 
@@ -200,18 +202,31 @@ class _PageHints:
 
 
 def _page_hints(document: Any) -> _PageHints:
+    """One pass over the elements: itemprop dates, bylines and breadcrumbs by attribute."""
     hints = _PageHints()
-    for element in _NAMED_XPATH(document):
-        itemprop = element.get("itemprop")
+    for element in document.iter():
+        attributes = element.attrib
+        if not attributes:
+            continue
+        get = attributes.get
+        itemprop = get("itemprop")
         if itemprop in ("datePublished", "dateModified"):
             hints.dates.setdefault(itemprop, []).append(element)
-        names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
-        match = _HINT_NAME.search(names)
-        if match and match.group().lower() == "breadcrumb":
+        kind = _hint_kind(f"{get('class') or ''} {get('id') or ''} {get('aria-label') or ''}")
+        if kind == "breadcrumb":
             hints.breadcrumbs.append(element)
-        elif match or element.get("rel") == "author" or itemprop == "author":
+        elif kind or get("rel") == "author" or itemprop == "author":
             hints.bylines.append(element)
     return hints
+
+
+@lru_cache(maxsize=8192)
+def _hint_kind(names: str) -> str | None:
+    """ "breadcrumb", "byline" (author words), or None for a class/id/aria-label string."""
+    match = _HINT_NAME.search(names)
+    if match is None:
+        return None
+    return "breadcrumb" if match.group().lower() == "breadcrumb" else "byline"
 
 
 def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
@@ -232,6 +247,29 @@ def _clean_breadcrumbs(crumbs: list[str]) -> list[str]:
 def _as_list(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     return [collapse(html_lib.unescape(item)) for item in items if isinstance(item, str)]
+
+
+def _published_date(
+    document: Any,
+    article: dict[str, Any],
+    tags: dict[str, list[str]],
+    hints: Callable[[], _PageHints],
+    skip_guessing: bool,
+) -> str | None:
+    """The publication date the page states, most reliable source first.
+
+    htmldate's searches (slow) are skipped when ``skip_guessing`` (the URL names the day).
+    """
+    return (
+        normalize_date(article.get("datePublished"))
+        or normalize_date(_first(tags, "article:published_time", "og:published_time"))
+        or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
+        or normalize_date(_first(tags, "datepublished"))
+        or dom_date(hints().dates.get("datePublished", []))
+        or time_element_date(document)
+        or visible_date(document)
+        or (None if skip_guessing else guess_date(document))
+    )
 
 
 def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
@@ -270,22 +308,6 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
     authors = authors or people(dom_authors(hints().bylines)) or people(visible_bylines(document))
     meta.authors = dedupe(authors)
 
-    meta.published_at = (
-        normalize_date(article.get("datePublished"))
-        or normalize_date(_first(tags, "article:published_time", "og:published_time"))
-        or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
-        or normalize_date(_first(tags, "datepublished"))
-        or dom_date(hints().dates.get("datePublished", []))
-        or time_element_date(document)
-        or guess_date(document)
-        or guess_date(document, extensive=True)
-    )
-    meta.updated_at = (
-        normalize_date(article.get("dateModified"))
-        or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
-        or dom_date(hints().dates.get("dateModified", []))
-    )
-
     canonical = None
     for link in document.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
@@ -296,7 +318,15 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         canonical = urljoin(url, canonical) if url else canonical
         meta.url = canonical if canonical.startswith(("http://", "https://")) else None
 
-    meta.published_at = prefer_url_date(meta.published_at, date_from_url(meta.url) or date_from_url(url))
+    url_date = date_from_url(meta.url) or date_from_url(url)
+    meta.published_at = prefer_url_date(
+        _published_date(document, article, tags, hints, skip_guessing=url_date is not None), url_date
+    )
+    meta.updated_at = (
+        normalize_date(article.get("dateModified"))
+        or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
+        or dom_date(hints().dates.get("dateModified", []))
+    )
     meta.site_name = site_name or None
 
     html_element = document if document.tag == "html" else document.getroottree().getroot()
