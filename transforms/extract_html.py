@@ -64,6 +64,11 @@ _MARKUP_TAG = re.compile(r"<[^>]{0,400}>")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 _MIN_BODY_CHARS = 200
+#: Container tags removed to re-read a page nested deeper than the parser goes (libxml2 stops
+#: at a few thousand levels and drops what is below).
+_CONTAINER_TAG = re.compile(r"<\s*/?\s*(?:div|span|section|article|font|center|main)\b[^>]{0,2000}>", re.I)
+_MIN_LOST_CHARS = 500
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 #: JSON-LD articleBody is used when at least this long relative to the text found on the page.
 _MIN_ARTICLE_BODY_SHARE = 0.8
 _MIN_FALLBACK_CHARS = 40
@@ -103,15 +108,38 @@ def _prefer_article_body(from_jsonld: list[str], from_page: list[str]) -> list[s
     return from_jsonld
 
 
+def _lost_text(html: str, paragraphs: list[str]) -> bool:
+    """Whether the parser dropped most of the page's text (markup nested too deep).
+
+    Checked only when a page gave no paragraphs: it parses the page a second time.
+    """
+    if paragraphs or len(html) < _MIN_LOST_CHARS:
+        return False
+    visible = len(_MARKUP_TAG.sub("", _SCRIPT_OR_STYLE.sub("", html)).strip())
+    document = _parse(html)
+    if visible < _MIN_LOST_CHARS or document is None:
+        return False
+    return len(document.text_content()) < 0.2 * visible
+
+
 def extract_html(html: str, url: str | None = None, deadline: Deadline = NO_DEADLINE) -> Extraction:
     """The article of one HTML page: body paragraphs and metadata (see the module docstring).
 
     ``url`` is where the page was fetched; it only makes a relative canonical URL absolute.
     ``deadline`` bounds the time spent; past it, :class:`ExtractionTimeout` is raised.
     """
+    extraction, document = _extract(html, url, deadline)
+    if document is not None and _lost_text(html, extraction.paragraphs):
+        flat, _ = _extract(_CONTAINER_TAG.sub("", html), url, deadline)
+        extraction.paragraphs = flat.paragraphs
+    return extraction
+
+
+def _extract(html: str, url: str | None, deadline: Deadline) -> tuple[Extraction, Any | None]:
+    """The extraction of ``html`` and its parsed document (None when nothing could be parsed)."""
     document = _parse(html) if isinstance(html, str) else None
     if document is None:
-        return Extraction()
+        return Extraction(), None
     deadline.check()
     meta = read_metadata(document, url)
     body = document.find("body")
@@ -145,7 +173,7 @@ def extract_html(html: str, url: str | None = None, deadline: Deadline = NO_DEAD
     captions += meta.captions
     if meta.article_body:
         paragraphs = _prefer_article_body(_article_body_paragraphs(meta.article_body), paragraphs)
-    return Extraction(
+    extraction = Extraction(
         paragraphs=paragraphs,
         title=meta.title,
         authors=meta.authors,
@@ -159,3 +187,4 @@ def extract_html(html: str, url: str | None = None, deadline: Deadline = NO_DEAD
         breadcrumbs=meta.breadcrumbs,
         og_type=meta.og_type,
     )
+    return extraction, document

@@ -6,7 +6,8 @@ into an article: body text, word count, content hash, a stable id, the source si
 a publication date from the URL when the page gives none, and the dateline. Pages with
 fewer words than ``min_words``, or that read as lists of teasers, are not articles
 (section fronts, tag listings, error pages) and become rejects ``not_article``. A page
-that declares no language gets the one detected from its body.
+that declares no language, or declares one its text clearly is not in, gets the one
+detected from its body (:func:`transforms.language.choose_language`).
 
 :class:`ParseArticles` is the Beam step; an extractor that raises on one page turns
 that page into a reject ``parse_failed`` carrying the exception, never a failed run.
@@ -34,7 +35,7 @@ from transforms.deadline import NO_DEADLINE, Deadline, ExtractionTimeout
 from transforms.extract_html import extract_html
 from transforms.extract_text import extract_text
 from transforms.extraction import Extraction
-from transforms.language import detect_language
+from transforms.language import choose_language
 from transforms.records import Article, Page, Reject
 from transforms.urls import date_from_url, normalize_url, source_of
 
@@ -148,7 +149,7 @@ def build_article(page: Page, extraction: Extraction, min_words: int) -> Article
         updated_at=extraction.updated_at,
         dateline=dateline,
         captions=list(extraction.captions),
-        language=extraction.language or detect_language(body),
+        language=choose_language(extraction.language, body),
         word_count=words,
         content_hash=body_hash,
         fetched_at=page.fetched_at,
