@@ -34,7 +34,8 @@ _BOILERPLATE = re.compile(
     r"author-?box|about-?the-?author|author-?bio|abh_|rating|disclaimer|read-?more|see-?also|"
     r"lee-?tambien|lire-?aussi|mehr-?zum|more-?(?:stories|articles|news)|caption|credit|copyright|legend|"
     r"saiba-?mais|leia-?tamb|callout|flyout|subvert|donation|reward|"
-    r"(?:author|autor)(?:[-_]?section|[-_]?info|[-_]?text|[-_]?desc|[-_]?about|__)|contact-?box",
+    r"(?:author|autor)(?:[-_]?section|[-_]?info|[-_]?text|[-_]?desc|[-_]?about|__)|contact-?box|"
+    r"(?:entry|post|article)-?footer|(?:^|[-_ ])(?:img|image|photo|bild)[-_]?(?:inline|desc|credit)",
     re.I,
 )
 #: Class words of the small print around an article (dates, reading time, tags), skipped when short.
@@ -85,7 +86,14 @@ _PROMO_LINE = re.compile(
     r"\b(?:enter|gib|geben sie) (?:your|deine|ihre) e-?mail|"
     r"\b(?:we|wir) (?:respect|respektieren) (?:your|deine|ihre)|"
     r"\bnot responsible for (?:the )?(?:opinions|content|views)|"
-    r"\b(?:warning|notice|deprecated|fatal error)\b: .{0,200} on line \d+",
+    r"\b(?:warning|notice|deprecated|fatal error)\b: .{0,200} on line \d+|"
+    r"\b(?:must|müssen|need to) (?:be )?(?:logged in|log in|sign in|sich (?:einloggen|anmelden))\b|"
+    r"\bbitte registrieren sie sich\b|\bpour lire la suite\b|\bsign up (?:here|now|today)\b|"
+    r"\bwe (?:may )?receive (?:a )?compensation\b|\baffiliate links?\b|\bohne gewähr\b|"
+    r"\b(?:im abo|als e-?paper|jetzt abonnieren|do subskrypcji)\b|\bn'engagent que\b|"
+    r"\b(?:unterstützen sie (?:uns|unsere|diese)|support (?:our|us|independent) (?:journalism|work)|"
+    r"jetzt spenden|donate now)\b|\b(?:pdf|download)\b.{0,40}\b\d+ ?(?:kb|mb)\b|\bals pdf herunterladen\b|"
+    r"^(?:>>(?!>)|►|→)\s|^suggested citation",
     re.I,
 )
 _MAX_PROMO_CHARS = 250
@@ -95,10 +103,20 @@ _CREDIT_LINE = re.compile(
     r"beitragsbild|abbildung|grafik|quelle|source|fuente|fonte|źródło|zdjęcie)\s*:|"
     r"\((?:foto|fotos|photo|photos|bild|image|credit)\s*:|getty\b|shutterstock|istock|imago\b|"
     r"picture[- ]alliance|wenn\.com|bestimage|unsplash|"
-    r"pixabay|\b(?:afp|reuters|dpa|ap|epa|anp|pap|ansa)\s*(?:/|photo\b|foto\b)|/\s*(?:afp|reuters|dpa|ap|epa)\b",
+    r"pixabay|^[\w.]{1,10}\s*/\s*(?:pap|dpa|afp|apa|kna|epd|ap|reuters|ansa|efe)$|\b(?:afp|reuters|dpa|ap|epa|anp|pap|ansa)\s*(?:/|photo\b|foto\b)|/\s*(?:afp|reuters|dpa|ap|epa)\b",
     re.I,
 )
 _MAX_CREDIT_CHARS = 90
+#: Dates, times and numbers, removed to see whether a short line says anything else.
+_STAMP_PARTS = re.compile(
+    r"\d{1,4}(?:[./:-]\d{1,4}){1,2}\.?|\b\d+\b|\b(?:am|pm|uhr|h)\b|\b(?:jan|feb|mär|mar|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zäé]*\.?",
+    re.I,
+)
+_WORD = re.compile(r"\w+")
+_DATE_OR_TIME = re.compile(
+    r"\d{1,4}[./-][01]?\d[./-]\d{2,4}|\b\d{1,2}:\d{2}\b|\b\d{1,2}\.? [A-ZÄÖÜ][a-zäé]+ \d{4}\b"
+)
+_MAX_STAMP_CHARS = 70
 _SENTENCE_END = re.compile(r"[.!?…。]\s*$")
 _MAX_SMALL_PRINT_CHARS = 80
 #: Captions are kept apart (``Extraction.captions``); the page's headline is the title.
@@ -163,7 +181,11 @@ def _skip_block(element: Any, stats: Stats, container_chars: int) -> int:
     if tag in _FIGURE_TAGS and text_chars < _MAX_FIGURE_CHARS:
         return _QUIET
     names = class_id(element)
-    if names.strip() and text_chars < 0.5 * container_chars:
+    # Inline markup inside a paragraph (a "dateline" or "author" span) is part of its sentence.
+    inline_in_text = (
+        tag not in BLOCK_TAGS and element.getparent() is not None and element.getparent().tag == "p"
+    )
+    if names.strip() and text_chars < 0.5 * container_chars and not inline_in_text:
         if _is_boilerplate(names):
             return _BOILERPLATE_BLOCK
         if text_chars < _MAX_SMALL_PRINT_CHARS and _is_small_print(names):
@@ -263,7 +285,18 @@ def keep_paragraph(text: str, link_share: float) -> bool:
     if len(text) < _MAX_PROMO_CHARS and _PROMO_LINE.search(text):
         return False
     is_credit = len(text) < _MAX_CREDIT_CHARS and _CREDIT_LINE.search(text) and not _SENTENCE_END.search(text)
-    return not is_credit
+    return not is_credit and not _is_stamp(text)
+
+
+def _is_stamp(text: str) -> bool:
+    """A short line that is a date, a time or "key: value | key: value" metadata, not a sentence."""
+    if len(text) > _MAX_STAMP_CHARS or not any(char.isdigit() for char in text):
+        return False
+    if not _DATE_OR_TIME.search(text):
+        return False
+    return not _WORD.findall(_STAMP_PARTS.sub(" ", text)) or (
+        " | " in text and not _SENTENCE_END.search(text)
+    )
 
 
 def trim_trailing_labels(paragraphs: list[str]) -> list[str]:
