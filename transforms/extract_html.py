@@ -140,7 +140,7 @@ def _extract(html: str, url: str | None, deadline: Deadline) -> tuple[Extraction
     document = _parse(html) if isinstance(html, str) else None
     if document is None:
         return Extraction(), None
-    deadline.check()
+    deadline.check_now()
     meta = read_metadata(document, url)
     body = document.find("body")
     if body is None:

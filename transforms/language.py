@@ -23,6 +23,8 @@ SAMPLE_CHARS = 2000
 #: A declared language is overruled only by a detection this sure, on a text this long.
 OVERRULE_PROBABILITY = 0.99
 OVERRULE_MIN_CHARS = 200
+#: Enough text to see that a declaration is wrong; the check runs on every page, so it is short.
+OVERRULE_SAMPLE_CHARS = 600
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +34,8 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _classify(text: str) -> tuple[str | None, float]:
-    sample = text[:SAMPLE_CHARS]
+def _classify(text: str, sample_chars: int = SAMPLE_CHARS) -> tuple[str | None, float]:
+    sample = text[:sample_chars]
     if len(sample.strip()) < MIN_CHARS:
         return None, 0.0
     language, probability = _identifier().classify(sample)
@@ -52,7 +54,7 @@ def choose_language(declared: str | None, text: str) -> str | None:
         return detect_language(text)
     if len(text) < OVERRULE_MIN_CHARS:
         return declared
-    language, probability = _classify(text)
+    language, probability = _classify(text, OVERRULE_SAMPLE_CHARS)
     if language and language != declared and probability >= OVERRULE_PROBABILITY:
         return language
     return declared

@@ -105,7 +105,7 @@ def parse_page(page: Page, min_words: int, timeout_seconds: float | None = None)
             extraction = extract_html(page.html, page.url, deadline)
         else:
             extraction = extract_text(page.text or "")
-            deadline.check()
+            deadline.check_now()
     except ExtractionTimeout as timeout:
         return Reject.of(page.input, "timeout", f"{timeout} (parse.timeout_seconds)", page.content)
     return build_article(page, extraction, min_words)
