@@ -223,17 +223,19 @@ def parse_only_speed(pages: list[tuple[str, dict]], rounds: int) -> list[dict[st
             theirs.seconds += time.process_time() - start
             theirs.wall_seconds += time.perf_counter() - wall
             theirs.pages += 1
-    results = []
+    results: list[dict[str, float | int | str]] = []
+    rates = []
     for score in (ours, theirs):
         if score.pages:
+            rates.append(score.pages / score.seconds)
             results.append({
                 "extractor": score.name,
                 "pages": score.pages,
                 "pages_per_s": round(score.pages / score.seconds, 1),
                 "wall_pages_per_s": round(score.pages / score.wall_seconds, 1),
             })  # fmt: skip
-    if len(results) == 2:
-        results[0]["speed_ratio"] = round(results[0]["pages_per_s"] / results[1]["pages_per_s"], 2)  # type: ignore[operator]
+    if len(rates) == 2:
+        results[0]["speed_ratio"] = round(rates[0] / rates[1], 2)
     return results
 
 

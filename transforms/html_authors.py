@@ -159,4 +159,7 @@ def is_publisher(name: str, site_name: str | None) -> bool:
     folded = name.casefold()
     if _DOMAIN.search(name) or folded in _AGENCIES:
         return True
-    return bool(site_name) and (folded == site_name.casefold() or folded in site_name.casefold().split(" | "))
+    if not site_name:
+        return False
+    site = site_name.casefold()
+    return folded == site or folded in site.split(" | ")

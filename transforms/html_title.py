@@ -59,7 +59,8 @@ def _is_site_name(text: str, page_title: str, site_name: str | None) -> bool:
 
 def _headings(document: Any, page_title: str, site_name: str | None) -> list[str]:
     """Texts of the page's ``<h1>`` elements that can be a headline, those inside ``<article>`` first."""
-    inside, outside = [], []
+    inside: list[str] = []
+    outside: list[str] = []
     for heading in document.iter("h1"):
         text = element_text(heading)
         if not _MIN_HEADLINE_CHARS <= len(text) <= _MAX_HEADLINE_CHARS:
