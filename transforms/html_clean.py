@@ -2,9 +2,10 @@
 
 Step 1 of :func:`transforms.extract_html.extract_html`:
 
-* :func:`clean` removes scripts, styles, ``nav``/``aside``/``footer`` and other never-text
-  elements, hidden elements, and ``form``/``noscript``/site ``header`` elements that hold no
-  real paragraphs (some sites wrap the whole page in a form);
+* :func:`clean` removes scripts, styles and other never-text elements; ``nav``/``aside``/
+  ``footer``/``menu``/``dialog`` furniture and hidden elements, unless broken markup left most
+  of the page's text inside them (or a ``<main>``); and ``form``/``noscript``/site ``header``
+  elements that hold no real paragraphs (some sites wrap the whole page in a form);
 * :func:`text_stats` counts, in one walk, the characters of text and of link text under
   every element; :func:`link_density` reads the share of link text from those counts;
 * :func:`remove_unlikely` drops blocks whose class/id says boilerplate (comments, sidebar,

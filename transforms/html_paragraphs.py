@@ -5,9 +5,17 @@ heading (``h2``-``h6``), ``<blockquote>``, table cell and ``<br><br>``-separated
 a paragraph, with the share of its text that sat in links. Skipped on the way: link-dense
 lists, blocks whose class/id marks them as in-body junk (share bars, ad slots, "related"
 boxes, bylines, image credits, subscription prompts) and the heading just above them,
-captions (kept apart, see :func:`captions_of`) and the page's ``<h1>`` (the title).
-:func:`keep_paragraph` then drops link-only lines and short "Read more:", "Share",
-"Subscribe", "Advertisement" lines in several languages.
+captions and figures (kept apart, see :func:`captions_of`), ``<address>`` blocks and the
+page's ``<h1>`` (the title). Inline markup inside a ``<p>`` is never skipped for its class.
+
+:func:`select_paragraphs` then keeps a paragraph that is one link only inside running text
+(a run of them is a teaser list), and :func:`keep_paragraph` drops, in several languages:
+
+* short labels and prompts ("Read more:", "Share", "Lesen Sie auch", "Lea también:"...);
+* promotion and small print anywhere in a short line (follow us on..., get the app,
+  subscribe to read on, newsletter sign-up, affiliate notices, donation asks, copyright);
+* image credits ("Photo: ...", "... /Getty Images", "aja/PAP") that are not sentences;
+* stamps: lines that are only a date or time, or "key | key" metadata with a date.
 """
 
 from __future__ import annotations
