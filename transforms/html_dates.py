@@ -23,6 +23,7 @@ from lxml import etree
 from transforms.html_text import collapse, element_text
 
 __all__ = [
+    "class_date",
     "dom_date",
     "guess_date",
     "normalize_date",
@@ -152,6 +153,18 @@ def _date_in(text: str) -> str | None:
                 )
             except ValueError:
                 return None
+    return None
+
+
+def class_date(elements: list[Any]) -> str | None:
+    """A date shown by one of the first elements whose class says date ("post-date", "datum")."""
+    for element in elements[:10]:
+        text = element.get("datetime") or element.get("content") or element_text(element)
+        if not text or len(text) > _MAX_DATE_LINE_CHARS:
+            continue
+        date = _date_in(text) or normalize_date(text)
+        if date and 1990 <= int(date[:4]) <= 2100:
+            return date
     return None
 
 

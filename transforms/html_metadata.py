@@ -31,6 +31,7 @@ from lxml import etree
 
 from transforms.html_authors import clean_author, dom_authors, is_publisher, visible_bylines
 from transforms.html_dates import (
+    class_date,
     dom_date,
     guess_date,
     normalize_date,
@@ -62,6 +63,11 @@ ARTICLE_TYPES = frozenset({
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
 _HINT_NAME = re.compile(r"breadcrumb|byline|author|autor", re.I)
+#: Class/id words of an element that shows the publication date.
+_DATE_HINT = re.compile(
+    r"(?:^|[-_ ])(?:date|datum|fecha|data|published|pubdate|posted|dateline)|post-?date", re.I
+)
+_NOT_DATE_HINT = re.compile(r"update|modif|comment|expir|event|birth", re.I)
 _HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
 
 
@@ -199,6 +205,7 @@ class _PageHints:
     bylines: list[Any] = field(default_factory=list)
     breadcrumbs: list[Any] = field(default_factory=list)
     dates: dict[str, list[Any]] = field(default_factory=dict)
+    dated: list[Any] = field(default_factory=list)
 
 
 def _page_hints(document: Any) -> _PageHints:
@@ -213,7 +220,9 @@ def _page_hints(document: Any) -> _PageHints:
         if itemprop in ("datePublished", "dateModified"):
             hints.dates.setdefault(itemprop, []).append(element)
         kind = _hint_kind(f"{get('class') or ''} {get('id') or ''} {get('aria-label') or ''}")
-        if kind == "breadcrumb":
+        if kind == "date":
+            hints.dated.append(element)
+        elif kind == "breadcrumb":
             hints.breadcrumbs.append(element)
         elif kind or get("rel") == "author" or itemprop == "author":
             hints.bylines.append(element)
@@ -225,7 +234,7 @@ def _hint_kind(names: str) -> str | None:
     """ "breadcrumb", "byline" (author words), or None for a class/id/aria-label string."""
     match = _HINT_NAME.search(names)
     if match is None:
-        return None
+        return "date" if _DATE_HINT.search(names) and not _NOT_DATE_HINT.search(names) else None
     return "breadcrumb" if match.group().lower() == "breadcrumb" else "byline"
 
 
@@ -269,6 +278,7 @@ def _published_date(
         or time_element_date(document)
         or visible_date(document)
         or (None if skip_guessing else guess_date(document))
+        or class_date(hints().dated)
     )
 
 
