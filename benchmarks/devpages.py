@@ -1,7 +1,7 @@
 """Score ``extract_html`` on the development pages (and trafilatura beside it, if installed).
 
     python benchmarks/devpages.py [--devpages DIR] [--limit N] [--json OUT]
-    python benchmarks/devpages.py --parse-only-speed [--rounds N]
+    python benchmarks/devpages.py --parse-only-speed [--rounds N] [--extraction-only]
 
 ``DIR`` (default ``../shared/devpages`` from the repository root) holds ``pages/<id>.html.gz``
 and ``expected.jsonl`` (see its README). The body is the paragraphs joined by a blank line;
@@ -24,7 +24,8 @@ clock figure is printed beside it (``wall_pages_per_s``).
 for every page, newsbeam's whole parse step (:func:`transforms.parse.parse_page`:
 extraction, article building, language detection) and then trafilatura's ``extract()``
 on the same page, interleaved so that both see the same machine load, over ``--rounds``
-passes; it prints each one's pages/s (CPU and wall clock) and the ratio.
+passes; it prints each one's pages/s (CPU and wall clock) and the ratio. With
+``--extraction-only`` it times ``extract_html`` alone instead of the whole parse step.
 """
 
 from __future__ import annotations
@@ -193,8 +194,10 @@ def _trafilatura() -> Callable[[str, str | None], str] | None:
     return lambda html, url: trafilatura.extract(html, url=url) or ""
 
 
-def parse_only_speed(pages: list[tuple[str, dict]], rounds: int) -> list[dict[str, float | int | str]]:
-    """Pages/s of newsbeam's parse step and of trafilatura, interleaved page by page."""
+def parse_only_speed(
+    pages: list[tuple[str, dict]], rounds: int, extraction_only: bool = False
+) -> list[dict[str, float | int | str]]:
+    """Pages/s of newsbeam's parse step (or ``extract_html``) and of trafilatura, interleaved."""
     trafilatura_extract = _trafilatura()
     items = [
         (
@@ -204,7 +207,8 @@ def parse_only_speed(pages: list[tuple[str, dict]], rounds: int) -> list[dict[st
         )
         for html, expected in pages
     ]
-    ours, theirs = Score("newsbeam parse_page"), Score(f"trafilatura {_version('trafilatura')} extract()")
+    name = "newsbeam extract_html" if extraction_only else "newsbeam parse_page"
+    ours, theirs = Score(name), Score(f"trafilatura {_version('trafilatura')} extract()")
     if items:  # warm-up, untimed: lazy imports and model loading on first use
         parse_page(items[0][0], min_words=60, timeout_seconds=30)
         if trafilatura_extract is not None:
@@ -212,7 +216,10 @@ def parse_only_speed(pages: list[tuple[str, dict]], rounds: int) -> list[dict[st
     for _ in range(rounds):
         for page, html, url in items:
             start, wall = time.process_time(), time.perf_counter()
-            parse_page(page, min_words=60, timeout_seconds=30)
+            if extraction_only:
+                extract_html(html, url)
+            else:
+                parse_page(page, min_words=60, timeout_seconds=30)
             ours.seconds += time.process_time() - start
             ours.wall_seconds += time.perf_counter() - wall
             ours.pages += 1
@@ -270,11 +277,14 @@ def main(argv: list[str] | None = None) -> int:
         "--parse-only-speed", action="store_true", help="measure the parse stage alone beside trafilatura"
     )
     parser.add_argument("--rounds", type=int, default=1, help="passes over the pages for --parse-only-speed")
+    parser.add_argument(
+        "--extraction-only", action="store_true", help="with --parse-only-speed: time extract_html alone"
+    )
     args = parser.parse_args(argv)
 
     pages = load_pages(args.devpages, args.limit)
     if args.parse_only_speed:
-        for result in parse_only_speed(pages, max(1, args.rounds)):
+        for result in parse_only_speed(pages, max(1, args.rounds), args.extraction_only):
             print(json.dumps(result))
         return 0
     results = []
