@@ -1,6 +1,7 @@
 """Score ``extract_html`` on the development pages (and trafilatura beside it, if installed).
 
     python benchmarks/devpages.py [--devpages DIR] [--limit N] [--json OUT]
+    python benchmarks/devpages.py --parse-only-speed [--rounds N] [--extraction-only]
 
 ``DIR`` (default ``../shared/devpages`` from the repository root) holds ``pages/<id>.html.gz``
 and ``expected.jsonl`` (see its README). The body is the paragraphs joined by a blank line;
@@ -15,7 +16,16 @@ Also reported, on the pages whose annotation gives them:
   authors joined by "; ", or our authors are contained in the expected string;
 * date: correct when ``published_at`` falls on the same calendar date.
 
-pages/s counts extraction alone (decoding excluded).
+pages/s counts extraction alone (decoding excluded), in CPU seconds of this process
+(``time.process_time``), so that other work on a shared machine does not count; the wall
+clock figure is printed beside it (``wall_pages_per_s``).
+
+``--parse-only-speed`` skips scoring and measures the parse stage alone, side by side:
+for every page, newsbeam's whole parse step (:func:`transforms.parse.parse_page`:
+extraction, article building, language detection) and then trafilatura's ``extract()``
+on the same page, interleaved so that both see the same machine load, over ``--rounds``
+passes; it prints each one's pages/s (CPU and wall clock) and the ratio. With
+``--extraction-only`` it times ``extract_html`` alone instead of the whole parse step.
 """
 
 from __future__ import annotations
@@ -37,6 +47,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from transforms.extract_html import extract_html  # noqa: E402
+from transforms.parse import parse_page  # noqa: E402
+from transforms.records import Page, Provenance  # noqa: E402
 
 _WHITESPACE = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -71,6 +83,7 @@ class Score:
     fp: int = 0
     tn: int = 0
     seconds: float = 0.0
+    wall_seconds: float = 0.0
     pages: int = 0
     fields: dict[str, list[int]] = field(default_factory=dict)
 
@@ -90,6 +103,7 @@ class Score:
             "recall": round(recall, 4),
             "f1": round(f1, 4),
             "pages_per_s": round(self.pages / self.seconds, 1) if self.seconds else 0.0,
+            "wall_pages_per_s": round(self.pages / self.wall_seconds, 1) if self.wall_seconds else 0.0,
             "tp": self.tp,
             "fn": self.fn,
             "fp": self.fp,
@@ -147,9 +161,10 @@ def run_ours(pages: list[tuple[str, dict]], score: Score) -> None:
     if pages:
         extract_html(pages[0][0])  # warm-up, untimed: first-call imports (htmldate loads lazily)
     for html, expected in pages:
-        start = time.perf_counter()
+        start, wall = time.process_time(), time.perf_counter()
         extraction = extract_html(html, expected.get("url"))
-        score.seconds += time.perf_counter() - start
+        score.seconds += time.process_time() - start
+        score.wall_seconds += time.perf_counter() - wall
         score.pages += 1
         score_body(score, "\n\n".join(extraction.paragraphs), expected)
         if expected.get("title"):
@@ -162,9 +177,10 @@ def run_ours(pages: list[tuple[str, dict]], score: Score) -> None:
 
 def run_other(pages: list[tuple[str, dict]], score: Score, extract: Callable[[str, str | None], str]) -> None:
     for html, expected in pages:
-        start = time.perf_counter()
+        start, wall = time.process_time(), time.perf_counter()
         body = extract(html, expected.get("url"))
-        score.seconds += time.perf_counter() - start
+        score.seconds += time.process_time() - start
+        score.wall_seconds += time.perf_counter() - wall
         score.pages += 1
         score_body(score, body, expected)
 
@@ -176,6 +192,58 @@ def _trafilatura() -> Callable[[str, str | None], str] | None:
     except ImportError:
         return None
     return lambda html, url: trafilatura.extract(html, url=url) or ""
+
+
+def parse_only_speed(
+    pages: list[tuple[str, dict]], rounds: int, extraction_only: bool = False
+) -> list[dict[str, float | int | str]]:
+    """Pages/s of newsbeam's parse step (or ``extract_html``) and of trafilatura, interleaved."""
+    trafilatura_extract = _trafilatura()
+    items = [
+        (
+            Page(input=Provenance(expected["page"]), url=expected.get("url"), html=html),
+            html,
+            expected.get("url"),
+        )
+        for html, expected in pages
+    ]
+    name = "newsbeam extract_html" if extraction_only else "newsbeam parse_page"
+    ours, theirs = Score(name), Score(f"trafilatura {_version('trafilatura')} extract()")
+    if items:  # warm-up, untimed: lazy imports and model loading on first use
+        parse_page(items[0][0], min_words=60, timeout_seconds=30)
+        if trafilatura_extract is not None:
+            trafilatura_extract(items[0][1], items[0][2])
+    for _ in range(rounds):
+        for page, html, url in items:
+            start, wall = time.process_time(), time.perf_counter()
+            if extraction_only:
+                extract_html(html, url)
+            else:
+                parse_page(page, min_words=60, timeout_seconds=30)
+            ours.seconds += time.process_time() - start
+            ours.wall_seconds += time.perf_counter() - wall
+            ours.pages += 1
+            if trafilatura_extract is None:
+                continue
+            start, wall = time.process_time(), time.perf_counter()
+            trafilatura_extract(html, url)
+            theirs.seconds += time.process_time() - start
+            theirs.wall_seconds += time.perf_counter() - wall
+            theirs.pages += 1
+    results: list[dict[str, float | int | str]] = []
+    rates = []
+    for score in (ours, theirs):
+        if score.pages:
+            rates.append(score.pages / score.seconds)
+            results.append({
+                "extractor": score.name,
+                "pages": score.pages,
+                "pages_per_s": round(score.pages / score.seconds, 1),
+                "wall_pages_per_s": round(score.pages / score.wall_seconds, 1),
+            })  # fmt: skip
+    if len(rates) == 2:
+        results[0]["speed_ratio"] = round(rates[0] / rates[1], 2)
+    return results
 
 
 def _version(package: str) -> str:
@@ -205,9 +273,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to this JSON file")
     parser.add_argument("--no-trafilatura", action="store_true", help="do not run trafilatura beside ours")
+    parser.add_argument(
+        "--parse-only-speed", action="store_true", help="measure the parse stage alone beside trafilatura"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="passes over the pages for --parse-only-speed")
+    parser.add_argument(
+        "--extraction-only", action="store_true", help="with --parse-only-speed: time extract_html alone"
+    )
     args = parser.parse_args(argv)
 
     pages = load_pages(args.devpages, args.limit)
+    if args.parse_only_speed:
+        for result in parse_only_speed(pages, max(1, args.rounds), args.extraction_only):
+            print(json.dumps(result))
+        return 0
     results = []
     ours = Score("newsbeam extract_html")
     run_ours(pages, ours)

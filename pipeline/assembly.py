@@ -41,7 +41,7 @@ def build_pipeline(
     rejects = [read["rejects"]]
     duplicates = []
 
-    parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words)
+    parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words, config.parse.timeout_seconds)
     articles = parsed["articles"]
     rejects.append(parsed["rejects"])
 

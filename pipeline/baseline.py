@@ -36,6 +36,6 @@ def run_plain_loop(inputs: Sequence[str]) -> int:
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
             for item in read_dump(stream, path, summary, config.parse.max_page_bytes):
                 if isinstance(item, Page):
-                    parse_page(item, config.parse.min_words)
+                    parse_page(item, config.parse.min_words, config.parse.timeout_seconds)
         pages += summary.pages
     return pages

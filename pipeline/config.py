@@ -45,6 +45,8 @@ class ConfigError(ValueError):
 class ParseSettings:
     min_words: int
     max_page_bytes: int
+    #: Per-page extraction budget; see transforms.deadline.
+    timeout_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
         parse=ParseSettings(
             min_words=_bounded(parse, "min_words", "parse", low=0),
             max_page_bytes=_bounded(read, "max_page_bytes", "read", low=1),
+            timeout_seconds=_seconds(parse, "timeout_seconds", "parse"),
         ),
         boilerplate=BoilerplateSettings(min_pages=_bounded(boilerplate, "min_pages", "boilerplate", low=2)),
         classify=ClassifySettings(
@@ -199,6 +202,15 @@ def _probability(section: dict[str, Any], key: str, where: str) -> float:
     value = section.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise ConfigError(f"{where}.{key} must be a number between 0 and 1, not {value!r}")
+    return float(value)
+
+
+def _seconds(section: dict[str, Any], key: str, where: str) -> float:
+    value = section.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
+        raise ConfigError(
+            f"{where}.{key} must be a number of seconds above 0 and at most 3600, not {value!r}"
+        )
     return float(value)
 
 

@@ -26,6 +26,7 @@ def test_user_file_is_merged_key_by_key_and_lists_are_replaced(tmp_path: Path):
     config = load_config(write(tmp_path, "parse:\n  min_words: 10\nwrite:\n  partition_by: [source]\n"))
     assert config.parse.min_words == 10
     assert config.parse.max_page_bytes == 20_000_000  # from the defaults
+    assert config.parse.timeout_seconds == 5.0
     assert config.write.partition_by == ("source",)
     assert config.sha256 != load_config().sha256
 
@@ -51,6 +52,8 @@ def test_relative_taxonomy_is_read_beside_the_user_config(tmp_path: Path):
         ("parse:\n  min_words: 3\n   bad indent: x\n", "is not valid YAML"),
         ("- just\n- a list\n", "must hold a mapping"),
         ("classify:\n  taxonomy: missing.yaml\n", "cannot be read"),
+        ("parse:\n  timeout_seconds: 0\n", "parse.timeout_seconds must be a number of seconds above 0"),
+        ("parse:\n  timeout_seconds: soon\n", "parse.timeout_seconds must be a number of seconds"),
     ],
 )
 def test_bad_config_is_one_sentence(tmp_path: Path, text: str, message: str):

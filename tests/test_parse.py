@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import apache_beam as beam
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import PARAGRAPHS, article_html
 
+from transforms.deadline import Deadline, ExtractionTimeout
+from transforms.extract_html import extract_html
 from transforms.extraction import Extraction
 from transforms.parse import (
     ParseArticles,
@@ -112,3 +115,39 @@ def test_parse_step_splits_articles_and_rejects():
             equal_to(["not_article"]),
             label="rejects",
         )
+
+
+# --- the per-page time budget ------------------------------------------------------------
+
+#: A page big enough that its extraction cannot finish within a microsecond.
+SLOW_HTML = "<html><body>" + "<div><p>A sentence, with commas, on and on.</p></div>" * 3000 + "</body></html>"
+
+
+def test_page_over_its_time_budget_is_a_timeout_reject():
+    result = parse_page(page(html=SLOW_HTML), min_words=20, timeout_seconds=1e-6)
+    assert isinstance(result, Reject) and result.reason == "timeout"
+    assert "parse.timeout_seconds" in result.detail
+
+
+def test_page_within_its_time_budget_is_parsed():
+    html = article_html("Corrin Lines shares rise", PARAGRAPHS, "https://lanternpost.example/business/corrin")
+    assert isinstance(parse_page(page(html=html), min_words=20, timeout_seconds=30), Article)
+
+
+def test_extractor_raises_extraction_timeout_past_its_deadline():
+    deadline = Deadline(1e-6)
+    with pytest.raises(ExtractionTimeout):
+        extract_html(SLOW_HTML, deadline=deadline)
+
+
+def test_deadline_must_be_positive():
+    with pytest.raises(ValueError, match="positive"):
+        Deadline(0)
+    with pytest.raises(ValueError, match="positive"):
+        ParseArticles(min_words=1, timeout_seconds=-1)
+
+
+def test_parse_step_turns_a_slow_page_into_a_timeout_reject():
+    with TestPipeline() as pipeline:
+        parsed = pipeline | beam.Create([page(html=SLOW_HTML)]) | ParseArticles(20, timeout_seconds=1e-6)
+        assert_that(parsed["rejects"] | beam.Map(lambda r: r.reason), equal_to(["timeout"]))

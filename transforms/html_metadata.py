@@ -9,6 +9,9 @@ reliable source the page offers, in this order:
 * OpenGraph / ``article:*`` / Dublin Core ``<meta>`` tags,
 * the visible page (``<h1>``, ``rel=author``, bylines, ``<time datetime>``, ``<title>``).
 
+Dates are read by :mod:`transforms.html_dates`, author names by :mod:`transforms.html_authors`
+(both re-exported here: ``normalize_date``, ``clean_author``).
+
 >>> meta = read_metadata(lxml.html.document_fromstring(page))
 >>> meta.title, meta.authors, meta.published_at
 """
@@ -17,16 +20,28 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
 import orjson
-from dateutil import parser as date_parser
-from htmldate import find_date
 from lxml import etree
+
+from transforms.html_authors import clean_author, dom_authors, is_publisher, visible_bylines
+from transforms.html_dates import (
+    class_date,
+    dom_date,
+    guess_date,
+    normalize_date,
+    prefer_url_date,
+    time_element_date,
+    visible_date,
+)
+from transforms.html_text import collapse, dedupe, element_text
+from transforms.html_title import pick_title, strip_site_name
+from transforms.urls import date_from_url
 
 __all__ = [
     "PageMetadata",
@@ -45,41 +60,14 @@ ARTICLE_TYPES = frozenset({
     "socialmediaposting", "scholarlyarticle", "techarticle", "report", "review",
 })  # fmt: skip
 
-_WHITESPACE = re.compile(r"\s+")
-_TITLE_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|·|»)\s+[^|\-–—:·»]{2,60}$")
-_BYLINE_PREFIX = re.compile(
-    r"^(?:(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|author|autor|"
-    r"posted on|published on)\s*)?(?:by|von|par|por|door|di|av|af|am|on|:)?\s*:?\s+",
-    re.IGNORECASE,
-)
-_NOT_A_NAME = re.compile(
-    r"\d|^(?:posted|published|written|veröffentlicht|publiziert|geschrieben|verfasst|by|von|on|am|"
-    r"author|autor|admin|administrator|no author|unknown|anonymous)(?:\s+(?:by|von|on|am|in))?$",
-    re.IGNORECASE,
-)
-_AUTHOR_ROLE = re.compile(
-    r"\b(?:staff|reporter|correspondent|editor|writer|journalist|columnist|contributor|"
-    r"redakteur|redaktion|news desk|desk|bureau)\b",
-    re.IGNORECASE,
-)
-_AGENCIES = frozenset({"reuters", "ap", "afp", "dpa", "associated press", "bloomberg", "pti", "ians", "upi"})
-_AUTHOR_SPLIT = re.compile(r"\s*(?:\band\b|\bund\b|\bet\b|&|;|/)\s*", re.IGNORECASE)
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
-_HAS_TZ = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\b(?:UTC|GMT|[A-Z]{2,4}T))\s*$", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
 _JSONLD_XPATH = etree.XPath("//script[contains(translate(@type, 'JSONLD', 'jsonld'), 'ld+json')]")
-#: Candidates only (case-insensitive test in Python): "uthor"/"utor" for Author/Autor, etc.
-_NAMED_XPATH = etree.XPath(
-    "//*[@itemprop='author' or @itemprop='datePublished' or @itemprop='dateModified' or @rel='author'"
-    " or contains(@class, 'uthor') or contains(@class, 'utor') or contains(@class, 'yline')"
-    " or contains(@class, 'readcrumb') or contains(@id, 'uthor') or contains(@id, 'yline')"
-    " or contains(@id, 'readcrumb') or contains(@aria-label, 'readcrumb')]"
-)
 _HINT_NAME = re.compile(r"breadcrumb|byline|author|autor", re.I)
-_NOT_BYLINE = re.compile(
-    r"bio|box|avatar|image|img|photo|pic|desc|about|more|list|comment|social|email", re.I
+#: Class/id words of an element that shows the publication date.
+_DATE_HINT = re.compile(
+    r"(?:^|[-_ ])(?:date|datum|fecha|data|published|pubdate|posted|dateline)|post-?date", re.I
 )
-_TIME_XPATH = etree.XPath("(//article//time[@datetime] | //time[@datetime])[1]/@datetime")
+_NOT_DATE_HINT = re.compile(r"update|modif|comment|expir|event|birth", re.I)
 _HOME_WORDS = frozenset({"home", "start", "startseite", "accueil", "inicio", "homepage", "front page"})
 
 
@@ -101,89 +89,10 @@ class PageMetadata:
     article_body: str | None = None
 
 
-def collapse(text: str | None) -> str:
-    """``text`` with runs of whitespace turned into single spaces and the ends stripped."""
-    return _WHITESPACE.sub(" ", text).strip() if text else ""
-
-
-def element_text(element: Any) -> str:
-    """The visible text of ``element``, whitespace collapsed ("" for anything unexpected)."""
-    try:
-        return collapse(element.text_content())
-    except (ValueError, AttributeError):
-        return ""
-
-
-def normalize_date(value: Any) -> str | None:
-    """An ISO 8601 string for a date as pages write it, or None when it cannot be read.
-
-    Keeps the precision the page gives: ``2024-03-05`` for a date alone,
-    ``2024-03-05T14:30:00`` for a time without zone, ``2024-03-05T14:30:00+00:00`` with one.
-    """
-    text = collapse(str(value)) if value else ""
-    if not text or len(text) > 80 or not any(char.isdigit() for char in text):
-        return None
-    try:
-        with warnings.catch_warnings():
-            # Zone names dateutil does not know ("CET") come back naive: fine, never an error.
-            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed: datetime = date_parser.parse(text, fuzzy=True, default=datetime(1, 1, 1))
-    except (ValueError, OverflowError, TypeError, LookupError):
-        return None
-    if not 1990 <= parsed.year <= 2100 or (parsed.year == 1 and parsed.month == 1):
-        return None
-    if not _HAS_TIME.search(text):
-        return parsed.date().isoformat()
-    if parsed.tzinfo is not None and _HAS_TZ.search(text):
-        try:
-            return parsed.isoformat(timespec="seconds")
-        except (ValueError, OverflowError):
-            return None
-    return parsed.replace(tzinfo=None).isoformat(timespec="seconds")
-
-
 def normalize_language(value: str | None) -> str | None:
     """The lowercase ISO 639-1 code of a language tag (``en-GB`` -> ``en``), or None."""
     match = _LANGUAGE.match(value or "")
     return match.group(1).lower() if match else None
-
-
-def clean_author(raw: str) -> list[str]:
-    """Names in one byline: "By Ann Lee and Bo Kim | Staff" -> ["Ann Lee", "Bo Kim"]."""
-    text = collapse(html_lib.unescape(raw))
-    if "://" in text or text.lower().startswith("www."):
-        return []  # article:author is often the author's profile page
-    text = text.split("|")[0].split(" - ")[0].strip(" ,;:·")
-    text = _BYLINE_PREFIX.sub("", text)
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        pieces = [piece.strip() for piece in part.split(",")]
-        kept = [pieces[0]] + [
-            piece
-            for piece in pieces[1:]
-            if piece and piece.lower() not in _AGENCIES and not _AUTHOR_ROLE.search(piece)
-        ]
-        for name in kept:
-            name = _BYLINE_PREFIX.sub("", name).strip(" .,;:·")
-            if (
-                2 <= len(name) <= 60
-                and not name.lower().startswith(("http", "www."))
-                and "@" not in name
-                and len(name.split()) <= 6
-                and not _AUTHOR_ROLE.fullmatch(name)
-                and not _NOT_A_NAME.search(name)
-            ):
-                names.append(name)
-    return names
-
-
-def _dedupe(values: list[str]) -> list[str]:
-    """``values`` without blanks and case-insensitive repeats, first spelling and order kept."""
-    kept: dict[str, str] = {}
-    for value in values:
-        if value:
-            kept.setdefault(value.casefold(), value)
-    return list(kept.values())
 
 
 def _meta_tags(document: Any) -> dict[str, list[str]]:
@@ -245,24 +154,30 @@ def _json_text(value: Any) -> str:
     return collapse(html_lib.unescape(str(value))) if isinstance(value, (str, int, float)) else ""
 
 
-def _json_names(value: Any) -> list[str]:
+def _json_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Author names of a JSON-LD value; ``{"@id": ...}`` references are looked up in ``by_id``."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
         if isinstance(item, dict):
+            if "name" not in item and isinstance(item.get("@id"), str):
+                item = by_id.get(item["@id"], item)
             item = item.get("name")
         if isinstance(item, str):
             names += clean_author(item)
     return names
 
 
-def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str]]:
-    """The page's article object (empty if none) and its BreadcrumbList names."""
+def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str], dict[str, dict[str, Any]]]:
+    """The page's article object (empty if none), its BreadcrumbList names, and objects by ``@id``."""
     article: dict[str, Any] = {}
     crumbs: list[str] = []
+    by_id: dict[str, dict[str, Any]] = {}
     for script in _JSONLD_XPATH(document):
         data = _load_json(script.text or "")
         for obj in _json_objects(data):
+            if isinstance(obj.get("@id"), str):
+                by_id.setdefault(obj["@id"], obj)
             kinds = _types(obj)
             if not article and kinds & ARTICLE_TYPES:
                 article = obj
@@ -272,7 +187,7 @@ def _read_jsonld(document: Any) -> tuple[dict[str, Any], list[str]]:
                     if isinstance(element, dict):
                         name = _json_text(element.get("name") or element.get("item"))
                         crumbs.append(name)
-    return article, crumbs
+    return article, crumbs, by_id
 
 
 def _first(tags: dict[str, list[str]], *names: str) -> str | None:
@@ -283,11 +198,6 @@ def _first(tags: dict[str, list[str]], *names: str) -> str | None:
     return None
 
 
-def _strip_site_suffix(title: str) -> str:
-    stripped = _TITLE_SUFFIX.sub("", title).strip()
-    return stripped if len(stripped) >= 10 else title
-
-
 @dataclass(slots=True)
 class _PageHints:
     """Elements of the visible page that name authors, breadcrumbs and dates (one pass)."""
@@ -295,88 +205,37 @@ class _PageHints:
     bylines: list[Any] = field(default_factory=list)
     breadcrumbs: list[Any] = field(default_factory=list)
     dates: dict[str, list[Any]] = field(default_factory=dict)
+    dated: list[Any] = field(default_factory=list)
 
 
 def _page_hints(document: Any) -> _PageHints:
+    """One pass over the elements: itemprop dates, bylines and breadcrumbs by attribute."""
     hints = _PageHints()
-    for element in _NAMED_XPATH(document):
-        itemprop = element.get("itemprop")
+    for element in document.iter():
+        attributes = element.attrib
+        if not attributes:
+            continue
+        get = attributes.get
+        itemprop = get("itemprop")
         if itemprop in ("datePublished", "dateModified"):
             hints.dates.setdefault(itemprop, []).append(element)
-        names = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
-        match = _HINT_NAME.search(names)
-        if match and match.group().lower() == "breadcrumb":
+        kind = _hint_kind(f"{get('class') or ''} {get('id') or ''} {get('aria-label') or ''}")
+        if kind == "date":
+            hints.dated.append(element)
+        elif kind == "breadcrumb":
             hints.breadcrumbs.append(element)
-        elif match or element.get("rel") == "author" or itemprop == "author":
+        elif kind or get("rel") == "author" or itemprop == "author":
             hints.bylines.append(element)
     return hints
 
 
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    """``title`` without a trailing " - Site" when "Site" is the site's name."""
-    if site_name and title.casefold().endswith(site_name.casefold()):
-        stripped = _TITLE_SUFFIX.sub("", title).strip()
-        return stripped or title
-    return title
-
-
-def _visible_title(document: Any) -> str:
-    """The first ``<h1>`` that agrees with ``<title>``, else ``<title>`` without the site suffix.
-
-    Blogs often use ``<h1>`` for the site's name and put the post's headline in ``<title>``.
-    """
-    title_element = document.find(".//title")
-    page_title = _strip_site_suffix(element_text(title_element)) if title_element is not None else ""
-    folded = page_title.casefold()
-    for tag in ("h1", "h2"):
-        for heading in document.iter(tag):
-            text = element_text(heading)
-            if text and (
-                not folded
-                and tag == "h1"
-                or (folded and (text.casefold() in folded or folded in text.casefold()))
-            ):
-                return text
-    return page_title
-
-
-def _dom_authors(candidates: list[Any]) -> list[str]:
-    names: list[str] = []
-    candidates = candidates[:20]
-    inner = set(candidates)
-    for element in candidates:
-        if element.tag in ("html", "body", "meta", "link") or _NOT_BYLINE.search(element.get("class") or ""):
-            continue
-        # An outer byline ("Posted on <date> by <author>") holds a more precise inner one.
-        if any(descendant in inner for descendant in element.iterdescendants()):
-            continue
-        name_element = element.find(".//*[@itemprop='name']")
-        if name_element is None:
-            name_element = element.find(".//*[@class='fn']")
-        text = (name_element.get("content") or element_text(name_element)) if name_element is not None else ""
-        text = text or element.get("content") or element_text(element)
-        if text and len(text) <= 100:
-            names += clean_author(text)
-        if names:
-            break
-    return names
-
-
-def _dom_date(elements: list[Any]) -> str | None:
-    for element in elements:
-        date = normalize_date(element.get("content") or element.get("datetime") or element_text(element))
-        if date:
-            return date
-    return None
-
-
-def _guess_date(document: Any) -> str | None:
-    """htmldate's reading of the page's visible dates (no free-text guessing, no URL)."""
-    try:
-        found = find_date(document, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 - a third-party heuristic must not break the never-raise contract
-        return None
-    return normalize_date(found) if found else None
+@lru_cache(maxsize=8192)
+def _hint_kind(names: str) -> str | None:
+    """ "breadcrumb", "byline" (author words), or None for a class/id/aria-label string."""
+    match = _HINT_NAME.search(names)
+    if match is None:
+        return "date" if _DATE_HINT.search(names) and not _NOT_DATE_HINT.search(names) else None
+    return "breadcrumb" if match.group().lower() == "breadcrumb" else "byline"
 
 
 def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
@@ -389,7 +248,7 @@ def _dom_breadcrumbs(containers: list[Any]) -> list[str]:
 
 
 def _clean_breadcrumbs(crumbs: list[str]) -> list[str]:
-    return _dedupe(
+    return dedupe(
         [crumb for crumb in crumbs if crumb and len(crumb) <= 80 and crumb.lower() not in _HOME_WORDS]
     )
 
@@ -397,6 +256,30 @@ def _clean_breadcrumbs(crumbs: list[str]) -> list[str]:
 def _as_list(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     return [collapse(html_lib.unescape(item)) for item in items if isinstance(item, str)]
+
+
+def _published_date(
+    document: Any,
+    article: dict[str, Any],
+    tags: dict[str, list[str]],
+    hints: Callable[[], _PageHints],
+    skip_guessing: bool,
+) -> str | None:
+    """The publication date the page states, most reliable source first.
+
+    htmldate's searches (slow) are skipped when ``skip_guessing`` (the URL names the day).
+    """
+    return (
+        normalize_date(article.get("datePublished"))
+        or normalize_date(_first(tags, "article:published_time", "og:published_time"))
+        or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
+        or normalize_date(_first(tags, "datepublished"))
+        or dom_date(hints().dates.get("datePublished", []))
+        or time_element_date(document)
+        or visible_date(document)
+        or (None if skip_guessing else guess_date(document))
+        or class_date(hints().dated)
+    )
 
 
 def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
@@ -410,37 +293,30 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
             found_hints.append(_page_hints(document))
         return found_hints[0]
 
-    article, jsonld_crumbs = _read_jsonld(document)
+    article, jsonld_crumbs, by_id = _read_jsonld(document)
     meta = PageMetadata()
 
     site_name = _first(tags, "og:site_name") or _json_text(article.get("publisher"))
-    meta.title = (
+    meta.title = pick_title(
+        document,
         _json_text(article.get("headline"))
-        or _strip_site_name(_first(tags, "og:title", "twitter:title") or "", site_name)
-        or _visible_title(document)
-        or None
+        or strip_site_name(_first(tags, "og:title", "twitter:title") or "", site_name),
+        site_name,
     )
 
-    authors = _json_names(article.get("author"))
+    publisher = _json_text(article.get("publisher")) or None
+
+    def people(names: list[str]) -> list[str]:
+        return [
+            name for name in names if not (is_publisher(name, site_name) or is_publisher(name, publisher))
+        ]
+
+    authors = people(_json_names(article.get("author"), by_id))
     for source in (tags.get("author", []), tags.get("article:author", []), tags.get("dc.creator", [])):
         if not authors:
-            authors = [name for value in source for name in clean_author(value)]
-    meta.authors = _dedupe(authors or _dom_authors(hints().bylines))
-
-    meta.published_at = (
-        normalize_date(article.get("datePublished"))
-        or normalize_date(_first(tags, "article:published_time", "og:published_time"))
-        or normalize_date(_first(tags, "date", "pubdate", "publishdate", "dc.date.issued", "dc.date"))
-        or normalize_date(_first(tags, "datepublished"))
-        or _dom_date(hints().dates.get("datePublished", []))
-        or normalize_date(next(iter(_TIME_XPATH(document)), None))
-        or _guess_date(document)
-    )
-    meta.updated_at = (
-        normalize_date(article.get("dateModified"))
-        or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
-        or _dom_date(hints().dates.get("dateModified", []))
-    )
+            authors = people([name for value in source for name in clean_author(value)])
+    authors = authors or people(dom_authors(hints().bylines)) or people(visible_bylines(document))
+    meta.authors = dedupe(authors)
 
     canonical = None
     for link in document.iter("link"):
@@ -452,6 +328,15 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         canonical = urljoin(url, canonical) if url else canonical
         meta.url = canonical if canonical.startswith(("http://", "https://")) else None
 
+    url_date = date_from_url(meta.url) or date_from_url(url)
+    meta.published_at = prefer_url_date(
+        _published_date(document, article, tags, hints, skip_guessing=url_date is not None), url_date
+    )
+    meta.updated_at = (
+        normalize_date(article.get("dateModified"))
+        or normalize_date(_first(tags, "article:modified_time", "og:updated_time", "datemodified"))
+        or dom_date(hints().dates.get("dateModified", []))
+    )
     meta.site_name = site_name or None
 
     html_element = document if document.tag == "html" else document.getroottree().getroot()
@@ -466,7 +351,7 @@ def read_metadata(document: Any, url: str | None = None) -> PageMetadata:
         if isinstance(item, dict) and isinstance(item.get("caption"), str):
             meta.captions.append(collapse(html_lib.unescape(item["caption"])))
 
-    meta.sections = _dedupe(
+    meta.sections = dedupe(
         _as_list(article.get("articleSection"))
         or [value for name in ("article:section", "section", "category") for value in tags.get(name, [])]
     )

@@ -6,10 +6,17 @@ into an article: body text, word count, content hash, a stable id, the source si
 a publication date from the URL when the page gives none, and the dateline. Pages with
 fewer words than ``min_words``, or that read as lists of teasers, are not articles
 (section fronts, tag listings, error pages) and become rejects ``not_article``. A page
-that declares no language gets the one detected from its body.
+that declares no language, or declares one its text clearly is not in, gets the one
+detected from its body (:func:`transforms.language.choose_language`).
 
 :class:`ParseArticles` is the Beam step; an extractor that raises on one page turns
 that page into a reject ``parse_failed`` carrying the exception, never a failed run.
+
+Each page has a time budget (``parse.timeout_seconds``). It is enforced cooperatively, as
+signals do not work in Beam's worker threads: :func:`parse_page` gives the extractor a
+:class:`~transforms.deadline.Deadline`, the extractor's loops check it and raise
+:class:`~transforms.deadline.ExtractionTimeout` once it has passed, and the page becomes
+a reject ``timeout``. The run goes on with the next page.
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
 from transforms.dateline import split_dateline
+from transforms.deadline import NO_DEADLINE, Deadline, ExtractionTimeout
 from transforms.extract_html import extract_html
 from transforms.extract_text import extract_text
 from transforms.extraction import Extraction
-from transforms.language import detect_language
+from transforms.language import choose_language
 from transforms.records import Article, Page, Reject
 from transforms.urls import date_from_url, normalize_url, source_of
 
@@ -87,11 +95,21 @@ def looks_like_listing(paragraphs: list[str], og_type: str | None) -> bool:
     return share >= (LISTING_SHORT_SHARE_WEBSITE if og_type == "website" else LISTING_SHORT_SHARE)
 
 
-def parse_page(page: Page, min_words: int) -> Article | Reject:
-    """Extract the article of ``page``; see the module docstring."""
-    if page.html is not None:
-        return build_article(page, extract_html(page.html, page.url), min_words)
-    return build_article(page, extract_text(page.text or ""), min_words)
+def parse_page(page: Page, min_words: int, timeout_seconds: float | None = None) -> Article | Reject:
+    """Extract the article of ``page``; see the module docstring.
+
+    A page whose extraction takes longer than ``timeout_seconds`` gives a reject ``timeout``.
+    """
+    deadline = Deadline(timeout_seconds) if timeout_seconds is not None else NO_DEADLINE
+    try:
+        if page.html is not None:
+            extraction = extract_html(page.html, page.url, deadline)
+        else:
+            extraction = extract_text(page.text or "")
+            deadline.check_now()
+    except ExtractionTimeout as timeout:
+        return Reject.of(page.input, "timeout", f"{timeout} (parse.timeout_seconds)", page.content)
+    return build_article(page, extraction, min_words)
 
 
 def build_article(page: Page, extraction: Extraction, min_words: int) -> Article | Reject:
@@ -132,7 +150,7 @@ def build_article(page: Page, extraction: Extraction, min_words: int) -> Article
         updated_at=extraction.updated_at,
         dateline=dateline,
         captions=list(extraction.captions),
-        language=extraction.language or detect_language(body),
+        language=choose_language(extraction.language, body),
         word_count=words,
         content_hash=body_hash,
         fetched_at=page.fetched_at,
@@ -154,34 +172,40 @@ def _clean(text: str | None) -> str | None:
 class ParseArticles(beam.PTransform):
     """Pages in; a dict of ``articles`` and ``rejects`` out."""
 
-    def __init__(self, min_words: int) -> None:
+    def __init__(self, min_words: int, timeout_seconds: float | None = None) -> None:
         super().__init__()
         if min_words < 0:
             raise ValueError(f"min_words must not be negative, not {min_words}")
+        if timeout_seconds is not None and timeout_seconds <= 0:
+            raise ValueError(f"timeout_seconds must be positive, not {timeout_seconds}")
         self._min_words = min_words
+        self._timeout_seconds = timeout_seconds
 
     def expand(self, pages: beam.PCollection[Page]) -> dict[str, beam.PCollection]:
-        outputs = pages | "Parse" >> beam.ParDo(_ParseFn(self._min_words)).with_outputs(
-            REJECTS, main=ARTICLES
-        )
+        parse = _ParseFn(self._min_words, self._timeout_seconds)
+        outputs = pages | "Parse" >> beam.ParDo(parse).with_outputs(REJECTS, main=ARTICLES)
         return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
 
 
 class _ParseFn(beam.DoFn):
-    def __init__(self, min_words: int) -> None:
+    def __init__(self, min_words: int, timeout_seconds: float | None) -> None:
         self._min_words = min_words
+        self._timeout_seconds = timeout_seconds
         self._articles = Metrics.counter("parse", "articles")
         self._rejects = Metrics.counter("parse", "rejects")
+        self._timeouts = Metrics.counter("parse", "timeouts")
 
     def process(self, page: Page) -> Iterable[Article | TaggedOutput]:
         try:
-            result = parse_page(page, self._min_words)
+            result = parse_page(page, self._min_words, self._timeout_seconds)
         except Exception as error:  # noqa: BLE001 - one bad page must not fail the run; it is recorded.
             result = Reject.of(
                 page.input, "parse_failed", f"extraction raised {type(error).__name__}: {error}", page.content
             )
         if isinstance(result, Reject):
             self._rejects.inc()
+            if result.reason == "timeout":
+                self._timeouts.inc()
             yield TaggedOutput(REJECTS, result)
         else:
             self._articles.inc()
