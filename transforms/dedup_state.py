@@ -3,7 +3,7 @@
 Layout (any filesystem Beam's ``FileSystems`` knows: local, ``gs://``, ``s3://``)::
 
     STATE/dedup/shard-<run_id>-<NNNNN>.jsonl     one line per article the run kept
-    STATE/dedup/compact-<run_id>-<NNNNN>.jsonl   written by `newsbeam state compact`
+    STATE/dedup/compact-<run_id>-<gen>-<NNNNN>.jsonl   written by `newsbeam state compact`
 
 A line is compact: the article's ``id``, ``url``, ``content_hash``, ``published_at``,
 ``word_count``, the size of its shingle set, its MinHash signature (base64 of
@@ -179,7 +179,7 @@ class WriteDedupState(beam.PTransform):
 
 
 def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str, int]:
-    """Merge every shard of ``state_dir`` into ``compact-<newest run id>-NNNNN.jsonl`` files.
+    """Merge every shard of ``state_dir`` into ``compact-<newest run id>-<gen>-NNNNN.jsonl`` files.
 
     One line per article id is kept (the earliest run's). The merged files are written
     aside, renamed into place, and only then are the old shards deleted, so a compaction
@@ -201,6 +201,8 @@ def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str,
                 if record["id"] not in best or candidate < best[record["id"]]:
                     best[record["id"]] = candidate
     newest = max(run_id for run_id, _ in best.values()) or "state"
+    # A name no input has, so no input is overwritten before the merged lines are in place.
+    generation = hashlib.blake2b("\n".join(paths).encode("utf-8"), digest_size=4).hexdigest()
     files = max(1, math.ceil(len(best) / per_file))
     folder = f"{state_dir.rstrip('/')}/{STATE_FOLDER}"
     buckets: dict[int, list[tuple[str, bytes]]] = {}
@@ -208,15 +210,13 @@ def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str,
         buckets.setdefault(_shard_of(article_id, files), []).append((article_id, line))
     written = []
     for shard in range(files):
-        final = f"{folder}/compact-{newest}-{shard:05d}.jsonl"
+        final = f"{folder}/compact-{newest}-{generation}-{shard:05d}.jsonl"
         aside = f"{final}.tmp"
         with FileSystems.create(aside, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
             for _, line in sorted(buckets.get(shard, [])):
                 handle.write(line)
         written.append((aside, final))
     for aside, final in written:
-        if FileSystems.exists(final):
-            FileSystems.delete([final])
         FileSystems.rename([aside], [final])
     finals = {final for _, final in written}
     merged = [path for path in paths if path not in finals]
