@@ -43,7 +43,7 @@ def test_signature_is_deterministic_and_pinned():
     assert first.dtype == np.uint32 and first.shape == (128,)
     assert np.array_equal(first, again)
     # Signatures are stored in the cross-run state: a change here makes old state incomparable.
-    assert first[:4].tolist() == [62251564, 223596996, 94840530, 2431365]
+    assert first[:4].tolist() == [90502262, 50143165, 161651719, 92052110]
     assert not np.array_equal(first, signature(shingle_hashes(TEXT, 5), 128, 2))
 
 

@@ -6,20 +6,22 @@ Input: the articles left after the exact and same-URL passes (ids are unique), a
 1. **sign** — each article becomes a :class:`Node`: its id, a few fields the canonical
    choice needs, and its MinHash signature (:mod:`transforms.minhash`).
 2. **match keys** — a node is keyed by each of its LSH band keys, by ``h:<content_hash>``
-   and by ``u:<id>``; a ``CoGroupByKey`` puts this run's nodes and the state's nodes of
-   one key together. Pairs are formed new-new and new-state, never state-state.
+   and by ``u:<id>``; a ``CoGroupByKey`` puts the node keys (not the signatures) of this
+   run and of the state met under one key together. Pairs are formed new-new and
+   new-state, never state-state, and made distinct.
    A bucket holding more than ``max_bucket`` of this run's nodes (boilerplate-only bodies,
    a template page crawled ten thousand times) does not make all its ``n^2/2`` pairs:
    each node is paired with the ``max_bucket`` smallest node keys of the bucket only,
    found in one streaming pass, so work and memory stay linear in the bucket's size and
    copies still connect through those anchors. Such buckets are counted
    (``near_dedup/capped_buckets``).
-3. **verify** — a band pair is an edge when its estimated Jaccard similarity is at least
-   ``threshold``, or the estimated containment (share of the smaller body's shingles found
-   in the larger) is at least ``containment``: a syndicated copy cut by 20% keeps
-   containment near 1 while its Jaccard falls to about 0.8. ``h:`` pairs (the same
-   normalized body) and ``u:`` pairs (the same URL, crawled by an earlier run) are edges
-   without a test.
+3. **verify** — two ``CoGroupByKey`` joins attach each candidate pair's two nodes (so a
+   signature is shuffled twice, not once per band); a band pair is an edge when its
+   estimated Jaccard similarity is at least ``threshold``, or the estimated containment
+   (share of the smaller body's shingles found in the larger) is at least ``containment``:
+   a syndicated copy cut by 20% keeps containment near 1 while its Jaccard falls to
+   about 0.8. ``h:`` pairs (the same normalized body) and ``u:`` pairs (the same URL,
+   crawled by an earlier run) are edges without a test.
 4. **cluster** — connected components of the edges (:mod:`transforms.components`).
 5. **choose** — per cluster, the kept node (:func:`choose_canonical`); every other node
    of this run becomes a :class:`Redirect` to it.
@@ -67,6 +69,8 @@ __all__ = [
 ]
 
 NEW, STATE = "n:", "s:"
+#: Pairs met under these keys (same normalized body, same URL) are copies without a test.
+EXEMPT_KEYS = ("h:", "u:")
 PREFERENCES = ("earliest", "latest")
 _EDGES, _MEMBERS = "edges", "members"
 
@@ -170,7 +174,7 @@ def similarity(first: Node, second: Node) -> float:
 
 def verify_pair(first: Node, second: Node, match_key: str, settings: NearDedupSettings) -> bool:
     """Whether two nodes met under ``match_key`` are copies (see the module docstring, step 3)."""
-    if match_key.startswith(("h:", "u:")):
+    if match_key.startswith(EXEMPT_KEYS):
         return True
     jaccard = similarity(first, second)
     if jaccard >= settings.threshold:
@@ -180,28 +184,26 @@ def verify_pair(first: Node, second: Node, match_key: str, settings: NearDedupSe
     return estimated_containment(jaccard, first.shingles, second.shingles) >= settings.containment
 
 
-def bucket_pairs(new: list[Node], old: list[Node], max_bucket: int) -> Iterator[tuple[Node, Node]]:
-    """New-new and new-state pairs of one bucket, capped as the module docstring says."""
+def bucket_pairs(new: list[str], old: list[str], max_bucket: int) -> Iterator[tuple[str, str]]:
+    """New-new and new-state pairs of node keys met in one bucket, capped as the module docstring says."""
     if not new:
         return
     if len(new) <= max_bucket:
-        anchors = sorted(new, key=lambda node: node.key)
-        for index, first in enumerate(anchors):
-            for second in anchors[index + 1 :]:
-                yield first, second
+        anchors = sorted(new)
+        rest: list[str] = []
     else:
-        anchors = heapq.nsmallest(max_bucket, new, key=lambda node: node.key)
-        anchor_keys = {node.key for node in anchors}
-        for index, first in enumerate(anchors):
-            for second in anchors[index + 1 :]:
-                yield first, second
-        for node in new:
-            if node.key not in anchor_keys:
-                for anchor in anchors:
-                    yield anchor, node
-    for earlier in heapq.nsmallest(max_bucket, old, key=lambda node: node.key):
-        for node in new:
-            yield earlier, node
+        anchors = heapq.nsmallest(max_bucket, new)
+        chosen = set(anchors)
+        rest = [key for key in new if key not in chosen]
+    for index, first in enumerate(anchors):
+        for second in anchors[index + 1 :]:
+            yield first, second
+    for key in rest:
+        for anchor in anchors:
+            yield anchor, key
+    for earlier in heapq.nsmallest(max_bucket, old):
+        for key in new:
+            yield earlier, key
 
 
 def _published_rank(node: Node, prefer: str) -> tuple[bool, str]:
@@ -251,23 +253,51 @@ def capped_urls(urls: Iterable[str], own_url: str | None, cap: int) -> tuple[str
     return tuple(heapq.nsmallest(cap, {url for url in urls if url and url != own_url}))
 
 
-class _VerifyBucketFn(beam.DoFn):
-    def __init__(self, settings: NearDedupSettings) -> None:
-        self._settings = settings
-        self._capped = Metrics.counter("near_dedup", "capped_buckets")
-        self._candidates = Metrics.counter("near_dedup", "candidate_pairs")
+class _PairsFn(beam.DoFn):
+    """One bucket of node keys -> candidate pairs ``((a, b), exempt)`` with ``a < b``."""
 
-    def process(self, grouped: tuple[str, dict[str, Iterable[Node]]]) -> Iterable[object]:
+    def __init__(self, max_bucket: int) -> None:
+        self._max_bucket = max_bucket
+        self._capped = Metrics.counter("near_dedup", "capped_buckets")
+
+    def process(
+        self, grouped: tuple[str, dict[str, Iterable[str]]]
+    ) -> Iterable[tuple[tuple[str, str], bool]]:
         match_key, sides = grouped
         new, old = list(sides["new"]), list(sides["old"])
         if not new or len(new) + len(old) < 2:
             return
-        if len(new) > self._settings.max_bucket:
+        if len(new) > self._max_bucket:
             self._capped.inc()
-        for first, second in bucket_pairs(new, old, self._settings.max_bucket):
+        exempt = match_key.startswith(EXEMPT_KEYS)
+        for first, second in bucket_pairs(new, old, self._max_bucket):
+            yield ((first, second) if first < second else (second, first)), exempt
+
+
+def _attach_first(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, tuple[object, Node]]]:
+    _, sides = joined
+    if sides["node"]:
+        node = _first_node(sides["node"])
+        for candidate in sides["pair"]:
+            yield candidate[0][1], (candidate, node)
+
+
+class _VerifyFn(beam.DoFn):
+    """A node's key with its candidate pairs (first node attached) -> verified edges and their nodes."""
+
+    def __init__(self, settings: NearDedupSettings) -> None:
+        self._settings = settings
+        self._candidates = Metrics.counter("near_dedup", "candidate_pairs")
+
+    def process(self, joined: tuple[str, dict[str, list]]) -> Iterable[object]:
+        _, sides = joined
+        if not sides["node"]:
+            return
+        second = _first_node(sides["node"])
+        for (pair, exempt), first in sides["pair"]:
             self._candidates.inc()
-            if verify_pair(first, second, match_key, self._settings):
-                yield (first.key, second.key) if first.key < second.key else (second.key, first.key)
+            if exempt or verify_pair(first, second, "b:", self._settings):
+                yield pair
                 yield TaggedOutput(_MEMBERS, (first.key, first))
                 yield TaggedOutput(_MEMBERS, (second.key, second))
 
@@ -291,6 +321,10 @@ def _first_node(nodes: Iterable[Node]) -> Node:
     return min(nodes, key=lambda node: (node.run_id, node.content_hash, node.signature))
 
 
+def _keyed_by_match_keys(node: Node, params: LshParams) -> list[tuple[str, str]]:
+    return [(key, node.key) for key in match_keys(node, params)]
+
+
 def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Node]]:
     _, sides = joined
     for label in sides["label"]:
@@ -310,17 +344,29 @@ class NearDuplicates(beam.PTransform):
 
     def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
         params = self._settings.lsh
-        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(
-            lambda node, params: [(key, node) for key in match_keys(node, params)], params=params
-        )
-        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(
-            lambda node, params: [(key, node) for key in match_keys(node, params)], params=params
-        )
-        verified = (
+        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(_keyed_by_match_keys, params=params)
+        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(_keyed_by_match_keys, params=params)
+        # Buckets hold node keys only; the signatures travel once per candidate pair, below.
+        candidates = (
             {"new": new, "old": old}
             | "Meet by key" >> beam.CoGroupByKey()
-            | "Verify pairs"
-            >> beam.ParDo(_VerifyBucketFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
+            | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
+            | "Distinct candidates" >> beam.Distinct()
+        )
+        nodes = (
+            inputs["nodes"] | "New by key" >> beam.Map(lambda node: (node.key, node)),
+            inputs["state"] | "Earlier by key" >> beam.Map(lambda node: (node.key, node)),
+        ) | "All nodes" >> beam.Flatten()
+        by_first = candidates | "By first" >> beam.Map(lambda candidate: (candidate[0][0], candidate))
+        with_first = (
+            {"pair": by_first, "node": nodes}
+            | "Join first" >> beam.CoGroupByKey()
+            | "Attach first" >> beam.FlatMap(_attach_first)
+        )
+        verified = (
+            {"pair": with_first, "node": nodes}
+            | "Join second" >> beam.CoGroupByKey()
+            | "Verify pairs" >> beam.ParDo(_VerifyFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
         )
         labels = (
             verified[_EDGES]
