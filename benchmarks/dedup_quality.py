@@ -47,8 +47,14 @@ from transforms.dedup import DeduplicateArticles  # noqa: E402
 from transforms.parse import content_hash, word_count  # noqa: E402
 from transforms.records import Article, Provenance  # noqa: E402
 
-SITES = ("harbourpost.example", "valleyledger.example", "northgazette.example", "cityecho.example")
-SITES += ("coastcourier.example", "plainsherald.example")
+SITES: tuple[str, ...] = (
+    "harbourpost.example",
+    "valleyledger.example",
+    "northgazette.example",
+    "cityecho.example",
+    "coastcourier.example",
+    "plainsherald.example",
+)
 AGENCIES = ("(Reuters)", "(AP)", "(AFP)", "(NWS)", "(Pacific Wire)")
 TRANSFORMS = (
     "headline_sidebar",
