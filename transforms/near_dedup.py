@@ -326,9 +326,11 @@ def _keyed_by_match_keys(node: Node, params: LshParams) -> list[tuple[str, str]]
 
 
 def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Node]]:
+    # A node comes once per verified edge it is on; its cluster needs it once.
     _, sides = joined
-    for label in sides["label"]:
-        for node in sides["node"]:
+    if sides["node"]:
+        node = _first_node(sides["node"])
+        for label in sides["label"]:
             yield label, node
 
 
@@ -368,14 +370,9 @@ class NearDuplicates(beam.PTransform):
             | "Join second" >> beam.CoGroupByKey()
             | "Verify pairs" >> beam.ParDo(_VerifyFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
         )
-        labels = (
-            verified[_EDGES]
-            | "Distinct edges" >> beam.Distinct()
-            | "Components" >> ConnectedComponents(self._settings.max_rounds)
-        )
-        members = verified[_MEMBERS] | "One node per key" >> beam.CombinePerKey(_first_node)
+        labels = verified[_EDGES] | "Components" >> ConnectedComponents(self._settings.max_rounds)
         resolved = (
-            {"label": labels, "node": members}
+            {"label": labels, "node": verified[_MEMBERS]}
             | "Join labels" >> beam.CoGroupByKey()
             | "Key by label" >> beam.FlatMap(_label_member)
             | "Group clusters" >> beam.GroupByKey()
