@@ -18,9 +18,11 @@ from collections.abc import Sequence
 import apache_beam as beam
 
 from pipeline.config import Config
+from pipeline.publish import state_staging_path
 from transforms.boilerplate import RemoveRepeatedParagraphs
 from transforms.classify import ClassifyArticles
 from transforms.dedup import DeduplicateArticles
+from transforms.dedup_state import ReadDedupState, WriteDedupState
 from transforms.parse import ParseArticles
 from transforms.read import ReadPages
 from transforms.write import WriteRun
@@ -35,8 +37,14 @@ def build_pipeline(
     run_id: str,
     staging: str,
     progress_seconds: float = 0.0,
+    state: str | None = None,
 ) -> beam.PCollection:
-    """Add the whole run to ``pipeline``; returns the PCollection of the written summary."""
+    """Add the whole run to ``pipeline``; returns the PCollection of the written summary.
+
+    With near-duplicate detection on, the dedup step reads the cross-run index from
+    ``state`` (when given) and writes this run's shard of it under ``STAGING/_state``,
+    which publishing moves into ``state``.
+    """
     read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds)
     rejects = [read["rejects"]]
     duplicates = []
@@ -53,9 +61,21 @@ def build_pipeline(
             articles = cleaned["articles"]
             rejects.append(cleaned["rejects"])
         elif step == "dedup":
-            deduplicated = articles | "Dedup" >> DeduplicateArticles()
+            near = config.dedup.near
+            dedup_inputs: dict[str, beam.PCollection] = {"articles": articles}
+            if near is not None and state is not None:
+                dedup_inputs["state"] = pipeline | "Read dedup state" >> ReadDedupState(
+                    state, run_id, near.lsh
+                )
+            deduplicated = dedup_inputs | "Dedup" >> DeduplicateArticles(
+                near, config.dedup.duplicate_urls_cap
+            )
             articles = deduplicated["articles"]
             duplicates.append(deduplicated["duplicates"])
+            if near is not None and state is not None:
+                _ = deduplicated["state"] | "Write dedup state" >> WriteDedupState(
+                    state_staging_path(staging), run_id, near.lsh
+                )
         elif step == "classify":
             articles = articles | "Classify" >> ClassifyArticles(
                 config.classify.taxonomy, config.classify.min_confidence

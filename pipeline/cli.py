@@ -1,5 +1,8 @@
 """The ``newsbeam`` command (also ``python -m pipeline``).
 
+``newsbeam run ...`` processes dumps; ``newsbeam state compact --state DIR`` merges the
+per-run shards of the cross-run dedup index into a few files.
+
 Exit status (DESIGN.md): 0 the run succeeded; 1 the pipeline failed; 2 bad usage or
 configuration, said in one sentence before any work starts; 3 another run holds the
 output folder; 4 the run published, but rejected more pages than ``--max-reject-ratio``.
@@ -40,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "run":
         return _run(rest)
-    _error(f"unknown command {command!r}; try `newsbeam run --help`")
+    if command == "state":
+        return _state(rest)
+    _error(f"unknown command {command!r}; try `newsbeam run --help` or `newsbeam state --help`")
     return EXIT_USAGE
 
 
@@ -49,8 +54,39 @@ def _top_level_parser() -> argparse.ArgumentParser:
         prog="newsbeam",
         description="Apache Beam pipeline: folders of news-page dumps in, clean deduplicated articles out.",
     )
-    parser.add_argument("command", choices=["run"], help="run: process dumps (see `newsbeam run --help`)")
+    parser.add_argument(
+        "command",
+        choices=["run", "state"],
+        help="run: process dumps (see `newsbeam run --help`); state compact: merge the dedup index's shards",
+    )
     return parser
+
+
+def _state(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="newsbeam state", description="Maintain the cross-run state that `newsbeam run --state` keeps."
+    )
+    parser.add_argument("action", choices=["compact"], help="compact: merge the dedup index's shards")
+    parser.add_argument(
+        "--state", required=True, metavar="DIR", help="the state folder (OUTPUT/_state by default)"
+    )
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    from transforms.dedup_state import compact_state
+
+    try:
+        summary = compact_state(args.state.rstrip("/"))
+    except Exception as error:  # noqa: BLE001 - any filesystem's error, said in one sentence.
+        _error(f"compacting {args.state!r} failed, the state is as it was or holds lines twice: {error}")
+        return EXIT_FAILED
+    print(
+        f"newsbeam state compact: {summary['shards']} shards, {summary['records']} articles "
+        f"-> {summary['files']} file(s) in {args.state.rstrip('/')}/dedup",
+        flush=True,
+    )
+    return EXIT_OK
 
 
 def _run(argv: list[str]) -> int:

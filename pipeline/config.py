@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from transforms.classify import Taxonomy, TaxonomyError, load_taxonomy
+from transforms.minhash import LshParams, choose_bands
+from transforms.near_dedup import PREFERENCES, NearDedupSettings
 
 __all__ = [
     "BUILTIN_STEPS",
@@ -27,6 +29,7 @@ __all__ = [
     "ClassifySettings",
     "Config",
     "ConfigError",
+    "DedupSettings",
     "ParseSettings",
     "WriteSettings",
     "load_config",
@@ -61,6 +64,13 @@ class ClassifySettings:
 
 
 @dataclass(frozen=True)
+class DedupSettings:
+    #: None when near-duplicate detection is off.
+    near: NearDedupSettings | None
+    duplicate_urls_cap: int
+
+
+@dataclass(frozen=True)
 class WriteSettings:
     partition_by: tuple[str, ...]
     max_records_per_file: int
@@ -71,6 +81,7 @@ class Config:
     parse: ParseSettings
     boilerplate: BoilerplateSettings
     classify: ClassifySettings
+    dedup: DedupSettings
     write: WriteSettings
     steps: tuple[str, ...]
     #: sha256 of the merged settings and the taxonomy, recorded in the manifest.
@@ -172,6 +183,7 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
             taxonomy=taxonomy,
             min_confidence=_probability(classify, "min_confidence", "classify"),
         ),
+        dedup=_dedup(settings["dedup"]),
         write=WriteSettings(
             partition_by=tuple(partition_by),
             max_records_per_file=_bounded(write, "max_records_per_file", "write", low=1),
@@ -181,6 +193,50 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
         source=source,
     )
     return config
+
+
+def _dedup(dedup: dict[str, Any]) -> DedupSettings:
+    near_on = _typed(dedup, "near_duplicates", bool, "dedup")
+    cap = _bounded(dedup, "duplicate_urls_cap", "dedup", low=0)
+    shingle_size = _bounded(dedup, "shingle_size", "dedup", low=1)
+    num_perm = _bounded(dedup, "num_perm", "dedup", low=8)
+    seed = _bounded(dedup, "seed", "dedup", low=0)
+    threshold = _probability(dedup, "threshold", "dedup")
+    if not 0.0 < threshold < 1.0:
+        raise ConfigError(f"dedup.threshold must be between 0 and 1 (exclusive), not {threshold}")
+    containment = None if dedup.get("containment") is None else _probability(dedup, "containment", "dedup")
+    if containment == 0.0:
+        raise ConfigError("dedup.containment must be above 0 (or null to turn the test off)")
+    weight = _probability(dedup, "false_negative_weight", "dedup")
+    bands, rows = dedup.get("bands"), dedup.get("rows")
+    if (bands == "auto") != (rows == "auto"):
+        raise ConfigError("dedup.bands and dedup.rows must both be auto or both be numbers")
+    if bands == "auto":
+        bands, rows = choose_bands(threshold, num_perm, weight)
+    else:
+        bands = _bounded(dedup, "bands", "dedup", low=1)
+        rows = _bounded(dedup, "rows", "dedup", low=1)
+        if bands * rows > num_perm:
+            raise ConfigError(
+                f"dedup.bands x dedup.rows ({bands} x {rows}) exceeds dedup.num_perm ({num_perm})"
+            )
+    prefer = _typed(dedup, "prefer", str, "dedup")
+    if prefer not in PREFERENCES:
+        raise ConfigError(f"dedup.prefer must be one of {', '.join(PREFERENCES)}, not {prefer!r}")
+    length_tolerance = _probability(dedup, "length_tolerance", "dedup")
+    if length_tolerance >= 1.0:
+        raise ConfigError("dedup.length_tolerance must be below 1")
+    near = NearDedupSettings(
+        lsh=LshParams(shingle_size=shingle_size, num_perm=num_perm, bands=bands, rows=rows, seed=seed),
+        threshold=threshold,
+        containment=containment,
+        max_bucket=_bounded(dedup, "max_bucket", "dedup", low=2),
+        max_rounds=_bounded(dedup, "max_rounds", "dedup", low=1),
+        length_tolerance=length_tolerance,
+        prefer=prefer,
+        duplicate_urls_cap=cap,
+    )
+    return DedupSettings(near=near if near_on else None, duplicate_urls_cap=cap)
 
 
 def _typed(section: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -243,6 +299,10 @@ def _digest(settings: dict[str, Any], taxonomy_path: Path) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {int: "a whole number", str: "a string", list: "a list", float: "a number"}.get(
-        kind, kind.__name__
-    )
+    return {
+        int: "a whole number",
+        str: "a string",
+        list: "a list",
+        float: "a number",
+        bool: "true or false",
+    }.get(kind, kind.__name__)

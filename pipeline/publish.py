@@ -5,8 +5,10 @@ its counts add up, :func:`publish_run`
 
 1. deletes the part files an earlier run with the same run id published (and nothing else),
 2. moves every staged part file to the same relative path under ``OUTPUT``,
-3. writes ``_runs/<run_id>.json`` last (written aside, then renamed), and
-4. removes the staging folder.
+3. moves the run's shard of the dedup index (``STAGING/_state/dedup/*.jsonl``) into
+   ``STATE/dedup/``, replacing the shard an earlier attempt with the same run id left,
+4. writes ``_runs/<run_id>.json`` last (written aside, then renamed), and
+5. removes the staging folder.
 
 :func:`discard_staging` removes the staging folder of a failed run. All file access goes
 through Beam's ``FileSystems``, so the output may live on any filesystem Beam knows.
@@ -24,13 +26,24 @@ from apache_beam.io.filesystems import FileSystems
 
 from transforms.write import WRITTEN_SUMMARY
 
-__all__ = ["discard_staging", "manifest_path", "publish_run", "read_written_summary", "staging_path"]
+__all__ = [
+    "discard_staging",
+    "manifest_path",
+    "publish_run",
+    "read_written_summary",
+    "staging_path",
+    "state_staging_path",
+]
 
 RECORD_FOLDERS = ("articles", "duplicates", "rejects")
 
 
 def staging_path(output: str, run_id: str) -> str:
     return f"{output}/.staging-{run_id}"
+
+
+def state_staging_path(staging: str) -> str:
+    return f"{staging}/_state"
 
 
 def manifest_path(output: str, run_id: str) -> str:
@@ -43,7 +56,12 @@ def read_written_summary(staging: str) -> dict[str, Any]:
 
 
 def publish_run(
-    output: str, run_id: str, staging: str, written: dict[str, Any], manifest: dict[str, Any]
+    output: str,
+    run_id: str,
+    staging: str,
+    written: dict[str, Any],
+    manifest: dict[str, Any],
+    state: str | None = None,
 ) -> None:
     """Move the staged files of ``run_id`` into ``output`` and write its manifest (see above)."""
     _delete_earlier_files(output, run_id)
@@ -52,6 +70,8 @@ def publish_run(
         destination = f"{output}/{relative}"
         _make_parent(destination)
         FileSystems.rename([f"{staging}/{relative}"], [destination])
+    if state is not None:
+        _publish_state(run_id, staging, state)
     write_json_atomically(manifest_path(output, run_id), manifest)
     discard_staging(staging)
 
@@ -64,6 +84,22 @@ def write_json_atomically(path: str, document: dict[str, Any]) -> None:
     if FileSystems.exists(path):
         FileSystems.delete([path])
     FileSystems.rename([aside], [path])
+
+
+def _publish_state(run_id: str, staging: str, state: str) -> None:
+    folder = f"{state}/dedup"
+    earlier = FileSystems.match([f"{folder}/shard-{run_id}-*.jsonl"])[0].metadata_list
+    if earlier:
+        FileSystems.delete([metadata.path for metadata in earlier])
+    shards = FileSystems.match([f"{state_staging_path(staging)}/dedup/*.jsonl"])[0].metadata_list
+    for metadata in sorted(shards, key=lambda item: item.path):
+        destination = f"{folder}/{metadata.path.rsplit('/', 1)[1]}"
+        _make_parent(destination)
+        try:
+            FileSystems.rename([metadata.path], [destination])
+        except BeamIOError:  # another filesystem or device: copy, then delete
+            FileSystems.copy([metadata.path], [destination])
+            FileSystems.delete([metadata.path])
 
 
 def discard_staging(staging: str) -> None:

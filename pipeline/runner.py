@@ -101,6 +101,7 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
             run.run_id,
             staging,
             progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
+            state=run.state,
         )
         try:
             result = pipeline.run()
@@ -123,7 +124,7 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
             )
             manifest["timings"]["publish_seconds"] = round(time.perf_counter() - publish_clock, 3)
             manifest["timings"]["total_seconds"] = round(time.perf_counter() - clock, 3)
-            publish_run(run.output, run.run_id, staging, written, manifest)
+            publish_run(run.output, run.run_id, staging, written, manifest, state=run.state)
         except BaseException as error:
             discard_staging(staging)
             if isinstance(error, Exception):

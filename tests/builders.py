@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -81,3 +82,27 @@ def make_article(
     for key, value in fields.items():
         setattr(article, key, value)
     return article
+
+
+_PROSE_TEXT = (
+    "council harbour ferry budget minister river station market school hospital police court farmers "
+    "rain storm bridge tunnel election voters union strike museum festival players coach season league "
+    "bank rates prices exports factory workers nurses doctors patients teachers pupils engineers port "
+    "road rail airport village city region province coast island forest mountain valley lake energy"
+)
+_CONNECTORS_TEXT = "said on Monday that the would after before while and but because with from about"
+_PROSE_WORDS, _PROSE_CONNECTORS = _PROSE_TEXT.split(), _CONNECTORS_TEXT.split()
+
+
+def prose(seed: int, paragraphs: int = 6, words: int = 60) -> list[str]:
+    """Distinct invented paragraphs: a seeded word salad with news-like connectors."""
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(_PROSE_WORDS if i % 3 else _PROSE_CONNECTORS) for i in range(words)).capitalize()
+        + "."
+        for _ in range(paragraphs)
+    ]
+
+
+def body(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)

@@ -54,6 +54,15 @@ def test_relative_taxonomy_is_read_beside_the_user_config(tmp_path: Path):
         ("classify:\n  taxonomy: missing.yaml\n", "cannot be read"),
         ("parse:\n  timeout_seconds: 0\n", "parse.timeout_seconds must be a number of seconds above 0"),
         ("parse:\n  timeout_seconds: soon\n", "parse.timeout_seconds must be a number of seconds"),
+        (
+            "dedup:\n  bands: 20\n  rows: 7\n",
+            "dedup.bands x dedup.rows (20 x 7) exceeds dedup.num_perm (128)",
+        ),
+        ("dedup:\n  bands: 20\n", "dedup.bands and dedup.rows must both be auto or both be numbers"),
+        ("dedup:\n  threshold: 1\n", "dedup.threshold must be between 0 and 1 (exclusive)"),
+        ("dedup:\n  prefer: longest\n", "dedup.prefer must be one of earliest, latest"),
+        ("dedup:\n  near_duplicates: 1\n", "dedup.near_duplicates must be true or false"),
+        ("dedup:\n  shingle: 4\n", "unknown config key 'dedup.shingle'"),
     ],
 )
 def test_bad_config_is_one_sentence(tmp_path: Path, text: str, message: str):
@@ -66,3 +75,13 @@ def test_bad_config_is_one_sentence(tmp_path: Path, text: str, message: str):
 def test_missing_config_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_dedup_bands_follow_the_threshold(tmp_path: Path):
+    defaults = load_config().dedup.near
+    assert defaults is not None and (defaults.lsh.bands, defaults.lsh.rows) == (18, 7)
+    looser = load_config(write(tmp_path, "dedup:\n  threshold: 0.6\n")).dedup.near
+    assert looser is not None and looser.lsh.rows < 7
+    fixed = load_config(write(tmp_path, "dedup:\n  bands: 16\n  rows: 8\n  containment: null\n")).dedup.near
+    assert fixed is not None and (fixed.lsh.bands, fixed.lsh.rows, fixed.containment) == (16, 8, None)
+    assert load_config(write(tmp_path, "dedup:\n  near_duplicates: false\n")).dedup.near is None

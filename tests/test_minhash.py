@@ -1,0 +1,98 @@
+"""MinHash arithmetic: shingles, signatures, band keys, band choice, estimates."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from transforms.minhash import (
+    LshParams,
+    band_keys,
+    candidate_probability,
+    choose_bands,
+    estimated_containment,
+    estimated_jaccard,
+    shingle_hashes,
+    signature,
+)
+
+TEXT = (
+    "The harbour council voted on Thursday to approve a new ferry terminal on the eastern quay, "
+    "ending a dispute that had lasted for more than three years."
+)
+
+
+def test_shingles_ignore_case_punctuation_and_whitespace():
+    a = shingle_hashes(TEXT, 5)
+    b = shingle_hashes(TEXT.upper().replace(",", " ;").replace(" ", "   "), 5)
+    assert np.array_equal(a, b)
+    assert a.size == len(TEXT.split()) - 4
+
+
+def test_short_and_empty_texts():
+    assert shingle_hashes("", 5).size == 0
+    assert shingle_hashes("just three words", 5).size == 1
+    assert signature(shingle_hashes("", 5), 16, 1).tolist() == [0xFFFFFFFF] * 16
+
+
+def test_signature_is_deterministic_and_pinned():
+    first = signature(shingle_hashes(TEXT, 5), 128, 1)
+    again = signature(shingle_hashes(TEXT, 5), 128, 1)
+    assert first.dtype == np.uint32 and first.shape == (128,)
+    assert np.array_equal(first, again)
+    # Signatures are stored in the cross-run state: a change here makes old state incomparable.
+    assert first[:4].tolist() == [90502262, 50143165, 161651719, 92052110]
+    assert not np.array_equal(first, signature(shingle_hashes(TEXT, 5), 128, 2))
+
+
+@pytest.mark.parametrize("jaccard", [0.2, 0.5, 0.8, 0.95])
+def test_estimate_is_close_to_exact_jaccard(jaccard: float):
+    rng = random.Random(int(jaccard * 100))
+    errors = []
+    for _ in range(40):
+        union = 1000
+        shared = int(round(jaccard * union))
+        ids = rng.sample(range(1 << 32), union)
+        rest = union - shared
+        a = np.array(ids[: shared + rest // 2], dtype=np.uint64)
+        b = np.array(ids[:shared] + ids[shared + rest // 2 :], dtype=np.uint64)
+        errors.append(estimated_jaccard(signature(a, 128, 1), signature(b, 128, 1)) - jaccard)
+    assert abs(float(np.mean(errors))) < 0.02
+    assert float(np.std(errors)) < 0.06
+
+
+def test_band_keys_depend_on_band_index_and_rows():
+    sig = signature(shingle_hashes(TEXT, 5), 128, 1)
+    keys = band_keys(sig, 18, 7)
+    assert len(keys) == len(set(keys)) == 18
+    changed = sig.copy()
+    changed[8] += 1  # row 1 of band 1
+    other = band_keys(changed, 18, 7)
+    assert [k1 == k2 for k1, k2 in zip(keys, other, strict=True)].count(False) == 1
+    assert keys[1] != other[1]
+
+
+def test_choose_bands_uses_the_s_curve():
+    bands, rows = choose_bands(0.8, 128, 0.99)
+    assert (bands, rows) == (18, 7)
+    assert candidate_probability(0.8, bands, rows) > 0.98
+    assert candidate_probability(0.3, bands, rows) < 0.01
+    balanced = choose_bands(0.8, 128, 0.5)
+    assert balanced[0] * balanced[1] <= 128 and balanced[1] > rows
+    assert choose_bands(0.5, 128, 0.5)[1] < balanced[1]
+    with pytest.raises(ValueError):
+        choose_bands(1.0, 128)
+
+
+def test_containment_of_a_cut_copy():
+    assert estimated_containment(0.8, 100, 80) == pytest.approx(1.0)
+    assert estimated_containment(0.2, 100, 100) == pytest.approx(1 / 3)
+    assert estimated_containment(0.5, 0, 10) == 0.0
+
+
+def test_params_validation():
+    with pytest.raises(ValueError, match="bands x rows"):
+        LshParams(num_perm=64, bands=10, rows=7)
+    assert LshParams().signature_tag == "minhash-v1-k5-p128-s1"

@@ -1,0 +1,269 @@
+"""Near-duplicate detection: pure choices, connected components, and the Beam stage with hard negatives."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from builders import body, make_article, prose
+
+from transforms.components import ConnectedComponents, large_star, small_star, star_labels
+from transforms.dedup import DeduplicateArticles
+from transforms.dedup_state import node_from_record, state_record
+from transforms.minhash import LshParams
+from transforms.near_dedup import (
+    NearDedupSettings,
+    Node,
+    bucket_pairs,
+    choose_canonical,
+    node_of,
+    resolve_cluster,
+    verify_pair,
+)
+
+# Three rounds are plenty for these small clusters and keep the Beam graphs of the tests short.
+SETTINGS = NearDedupSettings(lsh=LshParams(bands=18, rows=7), max_rounds=3)
+
+
+def node(key: str, words: int = 100, published: str | None = None, **fields: object) -> Node:
+    values = dict(
+        key=key,
+        id=key[2:],
+        url=None,
+        published_at=published,
+        word_count=words,
+        content_hash=key,
+        shingles=words,
+        signature=b"",
+    )
+    values.update(fields)
+    return Node(**values)  # type: ignore[arg-type]
+
+
+# --- canonical choice -------------------------------------------------------------------------
+
+
+def test_earliest_among_bodies_within_five_percent_of_the_longest():
+    longest = node("n:a", 1000, "2025-03-14T10:00:00+00:00")
+    close = node("n:b", 960, "2025-03-13T10:00:00+00:00")
+    short_early = node("n:c", 900, "2025-03-01T10:00:00+00:00")
+    assert choose_canonical([longest, close, short_early]).id == "b"
+    assert choose_canonical([longest, close, short_early], prefer="latest").id == "a"
+    assert choose_canonical([longest, close, short_early], length_tolerance=0.2).id == "c"
+
+
+def test_ties_go_to_the_smallest_id_and_undated_copies_come_last():
+    assert choose_canonical([node("n:z", 500, "2025-01-01"), node("n:y", 500, "2025-01-01")]).id == "y"
+    assert choose_canonical([node("n:a", 500), node("n:b", 500, "2025-05-01")]).id == "b"
+
+
+def test_an_article_of_an_earlier_run_is_always_kept():
+    earlier = node("s:old", 300, "2025-03-20")
+    assert choose_canonical([node("n:new", 900, "2025-03-01"), earlier]).key == "s:old"
+
+
+def test_resolve_cluster_redirects_this_runs_copies_only():
+    kept, redirects, gain = resolve_cluster(
+        [
+            node("s:old", 300, content_hash="h1"),
+            node(
+                "n:x", 300, content_hash="h1", url="https://b.example/x", copies=2, copy_urls=("https://c/x",)
+            ),
+            node("n:y", 310, content_hash="h2"),
+        ],
+        SETTINGS,
+    )
+    assert kept.key == "s:old"
+    assert [(dropped, r.kept_id, r.kind) for dropped, r in redirects] == [
+        ("x", "old", "exact"),
+        ("y", "old", "near"),
+    ]
+    assert gain.copies == 4 and gain.urls == ("https://b.example/x", "https://c/x")
+
+
+def test_verify_pair_by_jaccard_or_containment():
+    full = make_article(id="full", body=body(prose(1, 10)))
+    cut_paragraphs = prose(1, 10)[:8]
+    cut = make_article(id="cut", body=body(cut_paragraphs))
+    other = make_article(id="other", body=body(prose(2, 10)))
+    a, b, c = (node_of(article, SETTINGS.lsh) for article in (full, cut, other))
+    assert verify_pair(a, b, "b:001:x", SETTINGS)
+    no_containment = NearDedupSettings(lsh=SETTINGS.lsh, threshold=0.9, containment=None)
+    assert not verify_pair(a, b, "b:001:x", no_containment)
+    assert not verify_pair(a, c, "b:001:x", SETTINGS)
+    assert verify_pair(a, c, "u:same-url", SETTINGS)
+
+
+def test_a_huge_bucket_makes_linear_not_quadratic_pairs():
+    members = [f"n:{index:04d}" for index in reversed(range(1000))]
+    pairs = list(bucket_pairs(members, [], max_bucket=10))
+    assert len(pairs) == len(set(pairs)) == 10 * 9 // 2 + 990 * 10
+    assert {first for first, _ in pairs} == {f"n:{index:04d}" for index in range(10)}
+    assert len(list(bucket_pairs(members[:5], ["s:e"], max_bucket=10))) == 10 + 5
+
+
+# --- connected components ---------------------------------------------------------------------
+
+
+def test_star_operations():
+    assert large_star("b", ["a", "c", "d"]) == [("a", "c"), ("a", "d")]
+    assert small_star("d", ["b", "c"]) == [("b", "c"), ("b", "d")]
+    assert star_labels([("a", "b"), ("a", "c")]) == {"a": "a", "b": "a", "c": "a"}
+
+
+def _union_find_labels(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return sorted((n, find(n)) for n in {n for e in edges for n in e})
+
+
+def test_components_match_union_find():
+    rng = random.Random(5)
+    nodes = [f"n{i:03d}" for i in range(200)]
+    edges = [(a, b) for a, b in ((rng.choice(nodes), rng.choice(nodes)) for _ in range(180)) if a != b]
+    path = [(f"p{i:03d}", f"p{i + 1:03d}") for i in range(40)]  # a long chain, the slowest case
+    with TestPipeline() as pipeline:
+        labels = pipeline | beam.Create(edges + path) | ConnectedComponents(max_rounds=8)
+        assert_that(labels, equal_to(_union_find_labels(edges + path)))
+
+
+def test_at_the_round_bound_components_are_split_never_merged():
+    path = [(f"p{i:03d}", f"p{i + 1:03d}") for i in range(64)] + [("q1", "q2")]
+    with TestPipeline() as pipeline:
+        labels = pipeline | beam.Create(path) | ConnectedComponents(max_rounds=1)
+        summary = (
+            labels
+            | beam.combiners.ToList()
+            | beam.Map(
+                lambda pairs: (
+                    all(node[0] == label[0] for node, label in pairs),  # a label never crosses components
+                    len({label for node, label in pairs if node.startswith("p")}) > 1,  # the chain is split
+                )
+            )
+        )
+        assert_that(summary, equal_to([(True, True)]))
+
+
+# --- the Beam stage ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def run_dedup(articles, settings=SETTINGS, state=()):
+    """Kept ``(id, duplicate_count)``, ``dups`` ``(id, duplicate_of, kind)``, ``state`` ids; runs on exit."""
+    results = {}
+    with TestPipeline() as pipeline:
+        inputs = {
+            "articles": pipeline | "Articles" >> beam.Create(articles),
+            "state": pipeline | "State" >> beam.Create(list(state)),
+        }
+        out = inputs | DeduplicateArticles(settings)
+        results["kept"] = out["articles"] | "Kept" >> beam.Map(lambda a: (a.id, a.extra["duplicate_count"]))
+        results["dups"] = out["duplicates"] | "Dups" >> beam.Map(lambda d: (d.id, d.duplicate_of, d.kind))
+        results["state"] = out["state"] | "State ids" >> beam.Map(lambda n: n.id)
+        yield results
+
+
+@pytest.fixture()
+def wire():
+    paragraphs = prose(10, 9)
+    original = make_article(
+        id="orig",
+        body=body(paragraphs),
+        url="https://a.example/orig",
+        published_at="2025-03-10T08:00:00+00:00",
+    )
+    syndicated = make_article(
+        id="synd",
+        body=body(
+            ["LONDON (Pacific Wire) - " + paragraphs[0], *paragraphs[1:8], "Most read: ferry fares rise."]
+        ),
+        url="https://b.example/synd",
+        published_at="2025-03-10T09:00:00+00:00",
+        title="Another headline",
+    )
+    verbatim_of_synd = make_article(
+        id="verb", body=syndicated.body, url="https://c.example/verb", published_at="2025-03-11"
+    )
+    return original, syndicated, verbatim_of_synd
+
+
+def test_a_syndicated_copy_is_a_near_duplicate_and_its_exact_copy_follows(wire):
+    original, syndicated, verbatim = wire
+    with run_dedup([original, syndicated, verbatim]) as results:
+        assert_that(results["kept"], equal_to([("orig", 2)]), label="kept")
+        assert_that(
+            results["dups"], equal_to([("synd", "orig", "near"), ("verb", "orig", "near")]), label="dups"
+        )
+        assert_that(results["state"], equal_to(["orig"]), label="state")
+
+
+def test_a_page_of_an_earlier_run_wins(wire):
+    original, syndicated, _ = wire
+    earlier = node_from_record(
+        state_record(node_of(original, SETTINGS.lsh), "run1", SETTINGS.lsh), SETTINGS.lsh
+    )
+    with run_dedup([syndicated, original], state=[earlier]) as results:
+        assert_that(results["kept"], equal_to([]), label="kept")
+        assert_that(
+            results["dups"], equal_to([("orig", "orig", "exact"), ("synd", "orig", "near")]), label="dups"
+        )
+
+
+def test_hard_negative_same_site_boilerplate_stays_apart():
+    header = (
+        "Harbour Post | Home | World | Business | Sport | Subscribe now for unlimited access to every story"
+    )
+    footer = body(prose(99, 2, 40))
+    articles = [
+        make_article(
+            id=f"site{n}", body=body([header, *prose(20 + n, 4), footer]), url=f"https://hp.example/{n}"
+        )
+        for n in range(4)
+    ]
+    with run_dedup(articles) as results:
+        assert_that(results["dups"], equal_to([]), label="dups")
+
+
+def test_hard_negative_one_event_two_outlets_stays_apart():
+    quotes = [
+        '"We will rebuild the bridge before winter, whatever it costs," said Odile Varga, mayor of Corrin.',
+        '"Nobody was hurt, and that is what matters tonight," Odile Varga added, standing by the river.',
+    ]
+    first = prose(30, 5)
+    second = prose(31, 5)
+    articles = [
+        make_article(id="outlet1", body=body([first[0], quotes[0], *first[1:3], quotes[1], *first[3:]])),
+        make_article(id="outlet2", body=body([second[0], quotes[0], second[1], quotes[1], *second[2:]])),
+    ]
+    with run_dedup(articles) as results:
+        assert_that(results["dups"], equal_to([]), label="dups")
+
+
+def test_hard_negative_live_blog_updates_sharing_a_preamble_stay_apart():
+    preamble = (
+        "Live: storm Hesper reaches the coast. Follow our live coverage as events unfold; this page is "
+        "updated through the day with the latest news, pictures and reaction from our reporters."
+    )
+    articles = [
+        make_article(
+            id=f"live{n}", body=body([preamble, *prose(40 + n, 3)]), url=f"https://hp.example/live/{n}"
+        )
+        for n in range(4)
+    ]
+    with run_dedup(articles) as results:
+        assert_that(results["dups"], equal_to([]), label="dups")

@@ -1,0 +1,222 @@
+"""MinHash signatures and LSH band keys: the pure arithmetic behind near-duplicate detection.
+
+A body is reduced to its set of *word shingles* (``size`` consecutive words of the body
+normalized as for the exact hash, :func:`transforms.parse.normalize_for_hash`), and the
+set to a *signature* of ``num_perm`` minimum hash values. Two signatures agree in one
+position with probability equal to the Jaccard similarity of the two shingle sets, so
+the share of agreeing positions estimates it (:func:`estimated_jaccard`).
+
+Everything here is deterministic across processes, machines and releases, because
+signatures are stored in the cross-run state:
+
+* each word is hashed to 64 bits by two ``zlib.crc32`` with different starting values
+  (ten times faster than ``blake2b`` per word); a shingle's hash combines its words'
+  hashes with a polynomial over ``uint64`` and a ``splitmix64`` finalizer, all in numpy,
+  and keeps 32 bits;
+* permutation ``i`` is the multiply-add-shift hash ``h -> ((a_i * h + b_i) mod 2**64) >> 32``
+  (strongly universal for 32-bit ``h``; the ``mod 2**64`` is numpy's ``uint64`` wrap-around,
+  no division), with odd ``a_i`` and ``b_i`` derived from ``blake2b(seed, i)``: no random
+  generator whose stream could change with a numpy release.
+
+LSH cuts the signature into ``bands`` bands of ``rows`` rows; two bodies become
+candidates when all rows of at least one band agree, which happens with probability
+``P(s) = 1 - (1 - s**rows)**bands`` for Jaccard similarity ``s`` (the S-curve).
+:func:`choose_bands` picks ``bands x rows <= num_perm`` minimizing the weighted areas of
+false negatives (``s >= threshold`` but not candidates) and false positives (``s < threshold``
+but candidates) under that curve, as datasketch does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = [
+    "LshParams",
+    "band_keys",
+    "candidate_probability",
+    "choose_bands",
+    "estimated_containment",
+    "estimated_jaccard",
+    "shingle_hashes",
+    "shingle_words",
+    "signature",
+    "signature_from_bytes",
+]
+
+#: Signature value of a position when the body has no shingle at all.
+EMPTY_VALUE = 0xFFFFFFFF
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPLITMIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_SPLITMIX_2 = np.uint64(0x94D049BB133111EB)
+_CRC_SEED = 0x5BD1E995
+_SHINGLE_BASE = np.uint64(0x100000001B3)  # FNV prime: odd, so multiplication is a bijection
+
+
+@dataclass(frozen=True)
+class LshParams:
+    """What a signature and its band keys depend on; stored with each state record."""
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    bands: int = 16
+    rows: int = 8
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if self.shingle_size < 1:
+            raise ValueError(f"shingle size must be at least 1, not {self.shingle_size}")
+        if self.num_perm < 1:
+            raise ValueError(f"num_perm must be at least 1, not {self.num_perm}")
+        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
+            raise ValueError(
+                f"bands x rows ({self.bands} x {self.rows}) must be positive and at most num_perm "
+                f"({self.num_perm})"
+            )
+
+    @property
+    def signature_tag(self) -> str:
+        """Signatures with the same tag are comparable (bands and rows do not change them)."""
+        return f"minhash-v1-k{self.shingle_size}-p{self.num_perm}-s{self.seed}"
+
+
+def shingle_words(text: str) -> list[str]:
+    """The words shingles are made of: NFKC, case-folded, punctuation dropped."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    # Two CRC-32s with different starting values make 64 bits; splitmix64 mixes them afterwards.
+    encoded = [word.encode("utf-8") for word in words]
+    low = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint64, count=len(encoded))
+    high = np.fromiter((zlib.crc32(word, _CRC_SEED) for word in encoded), dtype=np.uint64, count=len(encoded))
+    return (high << np.uint64(32)) | low
+
+
+def _splitmix64(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint64(30))
+    values = values * _SPLITMIX_1
+    values = values ^ (values >> np.uint64(27))
+    values = values * _SPLITMIX_2
+    return values ^ (values >> np.uint64(31))
+
+
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    """The distinct 32-bit hashes of the ``size``-word shingles of ``text`` (sorted, ``uint64``).
+
+    A text with fewer than ``size`` words (but at least one) is one shingle of all its words.
+    """
+    words = shingle_words(text)
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    hashes = _word_hashes(words)
+    width = min(size, len(hashes))
+    count = len(hashes) - width + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(width):
+            combined = combined * _SHINGLE_BASE + hashes[offset : offset + count]
+        mixed = _splitmix64(combined)
+    return np.unique(mixed >> np.uint64(32))
+
+
+@lru_cache(maxsize=16)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    a = np.empty(num_perm, dtype=np.uint64)
+    b = np.empty(num_perm, dtype=np.uint64)
+    for index in range(num_perm):
+        digest = hashlib.blake2b(f"newsbeam-minhash:{seed}:{index}".encode(), digest_size=16).digest()
+        a[index] = int.from_bytes(digest[:8], "little") | 1
+        b[index] = int.from_bytes(digest[8:], "little")
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a.reshape(-1, 1), b.reshape(-1, 1)
+
+
+def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """The MinHash signature (``num_perm`` ``uint32`` values) of a set of shingle hashes."""
+    if shingles.size == 0:
+        return np.full(num_perm, EMPTY_VALUE, dtype=np.uint32)
+    a, b = _permutations(num_perm, seed)
+    with np.errstate(over="ignore"):
+        permuted = a * shingles.reshape(1, -1)
+        permuted += b
+    return (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)
+
+
+def signature_from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[str]:
+    """One key per band: the band's index and a 64-bit hash of its rows."""
+    raw = np.ascontiguousarray(sig[: bands * rows], dtype="<u4").tobytes()
+    width = rows * 4
+    return [
+        f"{band:03d}:{hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).hexdigest()}"
+        for band in range(bands)
+    ]
+
+
+def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    """Share of signature positions that agree: an unbiased estimate of the Jaccard similarity."""
+    if first.shape != second.shape:
+        raise ValueError(f"signatures of different lengths ({first.size} and {second.size}) do not compare")
+    return float(np.count_nonzero(first == second)) / first.size
+
+
+def estimated_containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """``|A & B| / min(|A|, |B|)`` from the Jaccard similarity and the two set sizes.
+
+    ``|A & B| = J (|A| + |B|) / (1 + J)``: a copy cut by 20% has Jaccard about 0.8 with
+    the full text but containment about 1.
+    """
+    smaller = min(size_a, size_b)
+    if smaller <= 0:
+        return 0.0
+    overlap = jaccard * (size_a + size_b) / (1.0 + jaccard)
+    return min(1.0, overlap / smaller)
+
+
+def candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """``P(s) = 1 - (1 - s**rows)**bands``: the chance that two bodies share a band key."""
+    return float(1.0 - (1.0 - similarity**rows) ** bands)
+
+
+def _false_positive_area(threshold: float, bands: int, rows: int) -> float:
+    grid = np.linspace(0.0, threshold, 201)
+    return float(np.trapezoid(1.0 - (1.0 - grid**rows) ** bands, grid))
+
+
+def _false_negative_area(threshold: float, bands: int, rows: int) -> float:
+    grid = np.linspace(threshold, 1.0, 201)
+    return float(np.trapezoid((1.0 - grid**rows) ** bands, grid))
+
+
+def choose_bands(threshold: float, num_perm: int, false_negative_weight: float = 0.5) -> tuple[int, int]:
+    """``(bands, rows)`` with ``bands * rows <= num_perm`` minimizing the weighted error areas.
+
+    ``false_negative_weight`` (``w``) weighs missed pairs against candidates below the
+    threshold (``1 - w``); candidates are verified, so a false positive of LSH costs only
+    time, and a weight above 0.5 suits that.
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be between 0 and 1 (exclusive), not {threshold}")
+    if not 0.0 <= false_negative_weight <= 1.0:
+        raise ValueError(f"false_negative_weight must be between 0 and 1, not {false_negative_weight}")
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            error = false_negative_weight * _false_negative_area(threshold, bands, rows) + (
+                1.0 - false_negative_weight
+            ) * _false_positive_area(threshold, bands, rows)
+            if best is None or error < best[0] - 1e-12:
+                best = (error, bands, rows)
+    assert best is not None
+    return best[1], best[2]

@@ -1,0 +1,382 @@
+"""Near-duplicate detection with MinHash LSH, in Beam, within a run and against earlier runs.
+
+Input: the articles left after the exact and same-URL passes (ids are unique), and the
+*state* nodes of articles kept by earlier runs (:mod:`transforms.dedup_state`). Steps:
+
+1. **sign** — each article becomes a :class:`Node`: its id, a few fields the canonical
+   choice needs, and its MinHash signature (:mod:`transforms.minhash`).
+2. **match keys** — a node is keyed by each of its LSH band keys, by ``h:<content_hash>``
+   and by ``u:<id>``; a ``CoGroupByKey`` puts the node keys (not the signatures) of this
+   run and of the state met under one key together. Pairs are formed new-new and
+   new-state, never state-state, and made distinct.
+   A bucket holding more than ``max_bucket`` of this run's nodes (boilerplate-only bodies,
+   a template page crawled ten thousand times) does not make all its ``n^2/2`` pairs:
+   each node is paired with the ``max_bucket`` smallest node keys of the bucket only,
+   found in one streaming pass, so work and memory stay linear in the bucket's size and
+   copies still connect through those anchors. Such buckets are counted
+   (``near_dedup/capped_buckets``).
+3. **verify** — two ``CoGroupByKey`` joins attach each candidate pair's two nodes (so a
+   signature is shuffled twice, not once per band); a band pair is an edge when its
+   estimated Jaccard similarity is at least ``threshold``, or the estimated containment
+   (share of the smaller body's shingles found in the larger) is at least ``containment``:
+   a syndicated copy cut by 20% keeps containment near 1 while its Jaccard falls to
+   about 0.8. ``h:`` pairs (the same normalized body) and ``u:`` pairs (the same URL,
+   crawled by an earlier run) are edges without a test.
+4. **cluster** — connected components of the edges (:mod:`transforms.components`).
+5. **choose** — per cluster, the kept node (:func:`choose_canonical`); every other node
+   of this run becomes a :class:`Redirect` to it.
+
+:class:`NearDuplicates` returns the redirects (dropped article id -> kept id, kind,
+similarity) and, keyed by kept id, what each kept article gained (:class:`Gain`).
+:class:`transforms.dedup.DeduplicateArticles` turns them into records.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+from transforms.components import ConnectedComponents
+from transforms.minhash import (
+    LshParams,
+    band_keys,
+    estimated_containment,
+    estimated_jaccard,
+    shingle_hashes,
+    signature_from_bytes,
+)
+from transforms.minhash import signature as minhash_signature
+from transforms.records import Article
+
+__all__ = [
+    "PREFERENCES",
+    "Gain",
+    "NearDedupSettings",
+    "NearDuplicates",
+    "Node",
+    "Redirect",
+    "choose_canonical",
+    "match_keys",
+    "node_of",
+    "resolve_cluster",
+    "verify_pair",
+]
+
+NEW, STATE = "n:", "s:"
+#: Pairs met under these keys (same normalized body, same URL) are copies without a test.
+EXEMPT_KEYS = ("h:", "u:")
+PREFERENCES = ("earliest", "latest")
+_EDGES, _MEMBERS = "edges", "members"
+
+
+@dataclass(frozen=True)
+class NearDedupSettings:
+    """The ``dedup:`` settings of the config that near-duplicate detection uses."""
+
+    lsh: LshParams = LshParams()
+    threshold: float = 0.8
+    containment: float | None = 0.9
+    max_bucket: int = 100
+    max_rounds: int = 8
+    length_tolerance: float = 0.05
+    prefer: str = "earliest"
+    duplicate_urls_cap: int = 20
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], not {self.threshold}")
+        if self.containment is not None and not 0.0 < self.containment <= 1.0:
+            raise ValueError(f"containment must be in (0, 1] or null, not {self.containment}")
+        if self.max_bucket < 2 or self.max_rounds < 1 or self.duplicate_urls_cap < 0:
+            raise ValueError("max_bucket must be at least 2, max_rounds at least 1, duplicate_urls_cap >= 0")
+        if not 0.0 <= self.length_tolerance < 1.0:
+            raise ValueError(f"length_tolerance must be in [0, 1), not {self.length_tolerance}")
+        if self.prefer not in PREFERENCES:
+            raise ValueError(f"prefer must be one of {', '.join(PREFERENCES)}, not {self.prefer!r}")
+
+
+class Node(NamedTuple):
+    """What near-dedup needs of an article (of this run, or of an earlier one from the state)."""
+
+    key: str  # "n:<id>" for this run's articles, "s:<id>" for the state's
+    id: str
+    url: str | None
+    published_at: str | None
+    word_count: int
+    content_hash: str
+    shingles: int  # size of the shingle set
+    signature: bytes  # uint32 little-endian; empty when not comparable with this run's
+    copies: int = 0  # copies dropped by the exact and same-URL passes
+    copy_urls: tuple[str, ...] = ()
+    run_id: str = ""
+
+    @property
+    def from_state(self) -> bool:
+        return self.key.startswith(STATE)
+
+
+class Redirect(NamedTuple):
+    """A dropped article of this run: the article kept instead, and how alike they are."""
+
+    kept_id: str
+    kind: str  # "exact" | "near"
+    similarity: float
+
+
+class Gain(NamedTuple):
+    """What a kept article of this run gained from the near pass: copies and their URLs."""
+
+    copies: int
+    urls: tuple[str, ...]
+
+
+def node_of(article: Article, params: LshParams) -> Node:
+    shingles = shingle_hashes(article.body, params.shingle_size)
+    sig = minhash_signature(shingles, params.num_perm, params.seed) if shingles.size else None
+    copy_urls = tuple(article.hints.get("copy_urls", ()))
+    return Node(
+        key=NEW + article.id,
+        id=article.id,
+        url=article.url,
+        published_at=article.published_at,
+        word_count=article.word_count,
+        content_hash=article.content_hash,
+        shingles=int(shingles.size),
+        signature=b"" if sig is None else sig.astype("<u4").tobytes(),
+        copies=int(article.hints.get("copies", 0)),
+        copy_urls=copy_urls,
+    )
+
+
+def match_keys(node: Node, params: LshParams) -> list[str]:
+    """The keys a node meets its candidates under: LSH bands, exact hash, id."""
+    keys = [f"h:{node.content_hash}", f"u:{node.id}"]
+    if node.signature:
+        keys.extend(
+            f"b:{key}" for key in band_keys(signature_from_bytes(node.signature), params.bands, params.rows)
+        )
+    return keys
+
+
+def similarity(first: Node, second: Node) -> float:
+    if first.content_hash == second.content_hash:
+        return 1.0
+    if not first.signature or len(first.signature) != len(second.signature):
+        return 0.0
+    return estimated_jaccard(signature_from_bytes(first.signature), signature_from_bytes(second.signature))
+
+
+def verify_pair(first: Node, second: Node, match_key: str, settings: NearDedupSettings) -> bool:
+    """Whether two nodes met under ``match_key`` are copies (see the module docstring, step 3)."""
+    if match_key.startswith(EXEMPT_KEYS):
+        return True
+    jaccard = similarity(first, second)
+    if jaccard >= settings.threshold:
+        return True
+    if settings.containment is None:
+        return False
+    return estimated_containment(jaccard, first.shingles, second.shingles) >= settings.containment
+
+
+def bucket_pairs(new: list[str], old: list[str], max_bucket: int) -> Iterator[tuple[str, str]]:
+    """New-new and new-state pairs of node keys met in one bucket, capped as the module docstring says."""
+    if not new:
+        return
+    if len(new) <= max_bucket:
+        anchors = sorted(new)
+        rest: list[str] = []
+    else:
+        anchors = heapq.nsmallest(max_bucket, new)
+        chosen = set(anchors)
+        rest = [key for key in new if key not in chosen]
+    for index, first in enumerate(anchors):
+        for second in anchors[index + 1 :]:
+            yield first, second
+    for key in rest:
+        for anchor in anchors:
+            yield anchor, key
+    for earlier in heapq.nsmallest(max_bucket, old):
+        for key in new:
+            yield earlier, key
+
+
+def _published_rank(node: Node, prefer: str) -> tuple[bool, str]:
+    # Undated copies come last whichever way dates are preferred.
+    published = node.published_at or ""
+    if prefer == "latest":
+        return (not published, "".join(chr(0x10FFFF - ord(char)) for char in published))
+    return (not published, published)
+
+
+def choose_canonical(nodes: Iterable[Node], length_tolerance: float = 0.05, prefer: str = "earliest") -> Node:
+    """The node to keep of one cluster.
+
+    A node of an earlier run always wins (its article is already published). Among the
+    candidates, those whose body is within ``length_tolerance`` of the longest (in words)
+    are eligible; of these the earliest published (``prefer: latest``: the latest; undated
+    ones last), then the smallest id.
+    """
+    members = list(nodes)
+    earlier = [node for node in members if node.from_state]
+    pool = earlier or members
+    longest = max(node.word_count for node in pool)
+    eligible = [node for node in pool if node.word_count >= (1.0 - length_tolerance) * longest]
+    return min(eligible, key=lambda node: (_published_rank(node, prefer), node.id, node.key))
+
+
+def resolve_cluster(
+    members: Iterable[Node], settings: NearDedupSettings
+) -> tuple[Node, list[tuple[str, Redirect]], Gain]:
+    """The kept node, a redirect per dropped node of this run, and what the kept node gained."""
+    nodes = sorted(members, key=lambda node: node.key)
+    kept = choose_canonical(nodes, settings.length_tolerance, settings.prefer)
+    redirects: list[tuple[str, Redirect]] = []
+    copies, urls = 0, set[str]()
+    for node in nodes:
+        if node.key == kept.key or node.from_state:
+            continue
+        kind = "exact" if node.content_hash == kept.content_hash else "near"
+        redirects.append((node.id, Redirect(kept.id, kind, similarity(node, kept))))
+        copies += 1 + node.copies
+        urls.update(url for url in (node.url, *node.copy_urls) if url)
+    return kept, redirects, Gain(copies, capped_urls(urls, kept.url, settings.duplicate_urls_cap))
+
+
+def capped_urls(urls: Iterable[str], own_url: str | None, cap: int) -> tuple[str, ...]:
+    """The ``cap`` smallest distinct URLs other than the article's own (order-independent)."""
+    return tuple(heapq.nsmallest(cap, {url for url in urls if url and url != own_url}))
+
+
+class _PairsFn(beam.DoFn):
+    """One bucket of node keys -> candidate pairs ``((a, b), exempt)`` with ``a < b``."""
+
+    def __init__(self, max_bucket: int) -> None:
+        self._max_bucket = max_bucket
+        self._capped = Metrics.counter("near_dedup", "capped_buckets")
+
+    def process(
+        self, grouped: tuple[str, dict[str, Iterable[str]]]
+    ) -> Iterable[tuple[tuple[str, str], bool]]:
+        match_key, sides = grouped
+        new, old = list(sides["new"]), list(sides["old"])
+        if not new or len(new) + len(old) < 2:
+            return
+        if len(new) > self._max_bucket:
+            self._capped.inc()
+        exempt = match_key.startswith(EXEMPT_KEYS)
+        for first, second in bucket_pairs(new, old, self._max_bucket):
+            yield ((first, second) if first < second else (second, first)), exempt
+
+
+def _attach_first(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, tuple[object, Node]]]:
+    _, sides = joined
+    if sides["node"]:
+        node = _first_node(sides["node"])
+        for candidate in sides["pair"]:
+            yield candidate[0][1], (candidate, node)
+
+
+class _VerifyFn(beam.DoFn):
+    """A node's key with its candidate pairs (first node attached) -> verified edges and their nodes."""
+
+    def __init__(self, settings: NearDedupSettings) -> None:
+        self._settings = settings
+        self._candidates = Metrics.counter("near_dedup", "candidate_pairs")
+
+    def process(self, joined: tuple[str, dict[str, list]]) -> Iterable[object]:
+        _, sides = joined
+        if not sides["node"]:
+            return
+        second = _first_node(sides["node"])
+        for (pair, exempt), first in sides["pair"]:
+            self._candidates.inc()
+            if exempt or verify_pair(first, second, "b:", self._settings):
+                yield pair
+                yield TaggedOutput(_MEMBERS, (first.key, first))
+                yield TaggedOutput(_MEMBERS, (second.key, second))
+
+
+class _ResolveClusterFn(beam.DoFn):
+    def __init__(self, settings: NearDedupSettings) -> None:
+        self._settings = settings
+        self._dropped = Metrics.counter("near_dedup", "dropped")
+
+    def process(self, grouped: tuple[str, Iterable[Node]]) -> Iterable[object]:
+        kept, redirects, gain = resolve_cluster(grouped[1], self._settings)
+        for dropped_id, redirect in redirects:
+            self._dropped.inc()
+            yield dropped_id, redirect
+        if not kept.from_state and gain.copies:
+            yield TaggedOutput("gains", (kept.id, gain))
+
+
+def _first_node(nodes: Iterable[Node]) -> Node:
+    # The same key can come from two state shards; keep one, the same one in every running mode.
+    return min(nodes, key=lambda node: (node.run_id, node.content_hash, node.signature))
+
+
+def _keyed_by_match_keys(node: Node, params: LshParams) -> list[tuple[str, str]]:
+    return [(key, node.key) for key in match_keys(node, params)]
+
+
+def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Node]]:
+    # A node comes once per verified edge it is on; its cluster needs it once.
+    _, sides = joined
+    if sides["node"]:
+        node = _first_node(sides["node"])
+        for label in sides["label"]:
+            yield label, node
+
+
+class NearDuplicates(beam.PTransform):
+    """``{"nodes": this run's Nodes, "state": earlier runs' Nodes}`` in; redirects and gains out.
+
+    Returns ``{"redirects": (dropped id, Redirect), "gains": (kept id, Gain)}``.
+    """
+
+    def __init__(self, settings: NearDedupSettings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
+        params = self._settings.lsh
+        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(_keyed_by_match_keys, params=params)
+        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(_keyed_by_match_keys, params=params)
+        # Buckets hold node keys only; the signatures travel once per candidate pair, below.
+        candidates = (
+            {"new": new, "old": old}
+            | "Meet by key" >> beam.CoGroupByKey()
+            | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
+            | "Distinct candidates" >> beam.Distinct()
+        )
+        nodes = (
+            inputs["nodes"] | "New by key" >> beam.Map(lambda node: (node.key, node)),
+            inputs["state"] | "Earlier by key" >> beam.Map(lambda node: (node.key, node)),
+        ) | "All nodes" >> beam.Flatten()
+        by_first = candidates | "By first" >> beam.Map(lambda candidate: (candidate[0][0], candidate))
+        with_first = (
+            {"pair": by_first, "node": nodes}
+            | "Join first" >> beam.CoGroupByKey()
+            | "Attach first" >> beam.FlatMap(_attach_first)
+        )
+        verified = (
+            {"pair": with_first, "node": nodes}
+            | "Join second" >> beam.CoGroupByKey()
+            | "Verify pairs" >> beam.ParDo(_VerifyFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
+        )
+        labels = verified[_EDGES] | "Components" >> ConnectedComponents(self._settings.max_rounds)
+        resolved = (
+            {"label": labels, "node": verified[_MEMBERS]}
+            | "Join labels" >> beam.CoGroupByKey()
+            | "Key by label" >> beam.FlatMap(_label_member)
+            | "Group clusters" >> beam.GroupByKey()
+            | "Choose kept"
+            >> beam.ParDo(_ResolveClusterFn(self._settings)).with_outputs("gains", main="redirects")
+        )
+        return {"redirects": resolved["redirects"], "gains": resolved["gains"]}
