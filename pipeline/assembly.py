@@ -58,7 +58,10 @@ def build_pipeline(
             duplicates.append(deduplicated["duplicates"])
         elif step == "classify":
             articles = articles | "Classify" >> ClassifyArticles(
-                config.classify.taxonomy, config.classify.min_confidence
+                config.classify.taxonomy,
+                config.classify.min_confidence,
+                config.classify.model_path,
+                config.classify.confidence,
             )
 
     records = {

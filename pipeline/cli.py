@@ -40,7 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "run":
         return _run(rest)
-    _error(f"unknown command {command!r}; try `newsbeam run --help`")
+    if command == "sections":
+        from pipeline.sections_cli import main as sections_main
+
+        return sections_main(rest)
+    _error(f"unknown command {command!r}; try `newsbeam run --help` or `newsbeam sections --help`")
     return EXIT_USAGE
 
 
@@ -49,7 +53,12 @@ def _top_level_parser() -> argparse.ArgumentParser:
         prog="newsbeam",
         description="Apache Beam pipeline: folders of news-page dumps in, clean deduplicated articles out.",
     )
-    parser.add_argument("command", choices=["run"], help="run: process dumps (see `newsbeam run --help`)")
+    parser.add_argument(
+        "command",
+        choices=["run", "sections"],
+        help="run: process dumps (see `newsbeam run --help`); "
+        "sections: train or evaluate the section classifier (see `newsbeam sections --help`)",
+    )
     return parser
 
 
