@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from labelled_phrases import COMMON, SECTIONS
+from labelled_phrases import COMMON, FRAMES, SECTIONS, TERMS, WORDS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "labelled" / "articles.jsonl"
@@ -39,11 +39,13 @@ def fill(template: str, rng: random.Random, slots: dict[str, list[str]]) -> str:
 
 def make_article(section: str, rng: random.Random) -> dict[str, str]:
     spec = SECTIONS[section]
-    slots = {**COMMON, **spec.get("slots", {})}
+    slots = {**COMMON, **spec.get("slots", {}), "term": TERMS[section] + WORDS[section].split()}
     title = fill(rng.choice(spec["headlines"]), rng, slots)
     sentences = rng.sample(spec["sentences"], k=min(len(spec["sentences"]), rng.randint(7, 11)))
     # A few neutral reporting sentences, as every article has, so that they teach nothing.
     sentences += rng.sample(COMMON["filler"], k=rng.randint(1, 3))
+    # And a few neutral frames carrying the section's broader vocabulary.
+    sentences += rng.sample(FRAMES, k=rng.randint(2, 4))
     rng.shuffle(sentences)
     lead = fill(rng.choice(spec["leads"]), rng, slots)
     paragraphs = [lead]

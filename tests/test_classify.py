@@ -106,12 +106,17 @@ def test_opinion_beats_the_topic_even_when_metadata_says_business(fields: dict, 
 
 def test_news_with_a_quoted_expert_stays_news():
     body = RATES_BODY + "\n\nThe minister is a former banker, and said the decision was expected."
-    assert decide(body=body, title="Rates held", hints={"sections": ["Business"]}, url=None).section == "business"
+    assert (
+        decide(body=body, title="Rates held", hints={"sections": ["Business"]}, url=None).section
+        == "business"
+    )
 
 
 def test_editorial_is_told_apart_from_opinion():
     assert decide(body=RATES_BODY, url="https://x.example/opinion/editorials/rates").section == "editorial"
-    by_board = decide(body=RATES_BODY, title="Rates", url="https://x.example/opinion/x", authors=["The Editorial Board"])
+    by_board = decide(
+        body=RATES_BODY, title="Rates", url="https://x.example/opinion/x", authors=["The Editorial Board"]
+    )
     assert (by_board.section, by_board.signal) == ("editorial", "metadata")
 
 
@@ -136,7 +141,9 @@ TREE = build_taxonomy(
 
 
 def test_a_weaker_signal_naming_a_child_section_refines_the_parent():
-    decision = decide(TREE, None, body="x", url="https://x.example/cricket/story", hints={"sections": ["Sport"]})
+    decision = decide(
+        TREE, None, body="x", url="https://x.example/cricket/story", hints={"sections": ["Sport"]}
+    )
     assert (decision.section, decision.signal) == ("cricket", "url")
 
 

@@ -13,7 +13,7 @@ signal          what is looked at                                               
 ``breadcrumb``  the page's breadcrumb trail, innermost item first                0.90
 ``url``         path segments of the article's URL, innermost first              0.80
 ``text``        an op-ed author bio or disclaimer at the end of the body         0.75
-``text``        the text classifier over title and body                          calibrated
+``text``        the text classifier over title and body (a genre needs 0.6)      calibrated
 ``default``     nothing decided at ``min_confidence`` or above: ``uncategorized``  0.0
 ==============  ===============================================================  ==========
 
@@ -59,6 +59,7 @@ SIGNALS = ("metadata", "url", "breadcrumb", "text", "default")
 DEFAULT_CONFIDENCE = {"override": 0.99, "metadata": 0.95, "breadcrumb": 0.90, "url": 0.80}
 LABEL_CONFIDENCE = 0.85
 BIO_CONFIDENCE = 0.75
+GENRE_TEXT_CONFIDENCE = 0.6
 _SEGMENT_NOISE = re.compile(r"^(\d+|[a-z]?|index\.\w+|amp|www)$")
 _PATH_PARTS = re.compile(r"\s*[>/|»›]\s*")
 _TITLE_LABEL = re.compile(
@@ -138,7 +139,9 @@ def opinion_cues(article: Article, taxonomy: Taxonomy) -> list[Decision]:
             cues.append(("editorial board", "metadata", LABEL_CONFIDENCE))
     tail = article.body[-1500:].split("\n\n")[-2:]
     for paragraph in tail:
-        if len(paragraph.split()) <= _BIO_MAX_WORDS and (_BIO.search(paragraph) or _DISCLAIMER.search(paragraph)):
+        if len(paragraph.split()) <= _BIO_MAX_WORDS and (
+            _BIO.search(paragraph) or _DISCLAIMER.search(paragraph)
+        ):
             cues.append(("opinion", "text", BIO_CONFIDENCE))
             break
     found = []
@@ -181,7 +184,8 @@ def classify_article(
 
     # sorted() is stable: between equal confidences the cascade's order stands.
     structural = sorted(
-        (c for c in _structural(article, taxonomy, confidence) if c.confidence >= min_confidence), key=_strength
+        (c for c in _structural(article, taxonomy, confidence) if c.confidence >= min_confidence),
+        key=_strength,
     )
     cues = [c for c in opinion_cues(article, taxonomy) if c.confidence >= min_confidence]
     genres = sorted((c for c in structural + cues if taxonomy.is_genre(c.section)), key=_strength)
@@ -214,7 +218,11 @@ def _refine(
             decided = other
     if model is not None and _has_children(decided.section, taxonomy):
         section, probability = _predict(article, taxonomy, model)
-        if section is not None and probability >= min_confidence and decided.section in taxonomy.ancestors(section):
+        if (
+            section is not None
+            and probability >= min_confidence
+            and decided.section in taxonomy.ancestors(section)
+        ):
             return Decision(section, round(probability, 4), "text")
     return decided
 
@@ -224,8 +232,24 @@ def _has_children(slug: str, taxonomy: Taxonomy) -> bool:
 
 
 def _predict(article: Article, taxonomy: Taxonomy, model: TextModel) -> tuple[str | None, float]:
-    label, probability = model.predict(article.title or "", article.body)
-    return taxonomy.lookup(label), probability
+    """The text classifier's section and probability.
+
+    Wording alone is weak evidence of a genre: when the classifier names a genre section with
+    less than :data:`GENRE_TEXT_CONFIDENCE`, the most likely topic section is taken instead,
+    with its probability given that the piece is not of a genre.
+    """
+    probabilities = model.probabilities(article.title or "", article.body)
+    slugs = [taxonomy.lookup(label) for label in model.labels]
+    best = int(probabilities.argmax())
+    if slugs[best] is None:
+        return None, 0.0
+    if not taxonomy.is_genre(slugs[best]) or probabilities[best] >= GENRE_TEXT_CONFIDENCE:
+        return slugs[best], float(probabilities[best])
+    topics = [i for i, slug in enumerate(slugs) if slug is not None and not taxonomy.is_genre(slug)]
+    if not topics:
+        return slugs[best], float(probabilities[best])
+    topic = max(topics, key=lambda i: probabilities[i])
+    return slugs[topic], float(probabilities[topic] / probabilities[topics].sum())
 
 
 def prepare_model(model: TextModel, taxonomy: Taxonomy) -> TextModel:

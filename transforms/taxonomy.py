@@ -183,7 +183,9 @@ def build_taxonomy(
 
 def _section(slug: Any, raw: Any, origin: str) -> Section:
     if not isinstance(slug, str) or not _SLUG.match(slug) or slug == UNCATEGORIZED:
-        raise TaxonomyError(f"{origin}: {slug!r} is not a usable section slug (lower-case letters, digits, -)")
+        raise TaxonomyError(
+            f"{origin}: {slug!r} is not a usable section slug (lower-case letters, digits, -)"
+        )
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -1,18 +1,18 @@
-"""The trainable text classifier: multinomial naive Bayes over hashed word and bigram features.
+"""The trainable text classifier: complement naive Bayes over hashed word and bigram features.
 
 Features are the words of the title (counted :data:`TITLE_WEIGHT` times) and of the start of
 the body (:data:`BODY_CHARS` characters), lower-cased, stop words dropped, plus each pair of
 neighbouring words; each is hashed (CRC-32, stable across processes and machines) into one of
 ``buckets`` columns. A document is scored with ``log(1 + count)`` per feature (so one repeated
-word does not decide), and naive Bayes log-likelihoods, centred per feature so that features
-never seen in training count for nothing.
+word does not decide) against complement naive Bayes weights, centred per feature so that
+features never seen in training count for nothing.
 
 A model file is one ``.npz`` archive, loaded with ``allow_pickle=False``: a JSON ``header``
 (format, labels, buckets, calibration scale, training counts) and three arrays: the hashed
 columns kept (``rows``), their per-label weights (``weights``, float16) and the log priors.
 Only columns seen in at least two training documents are kept, so files stay small.
 
-Confidence is a softmax over the labels of ``prior + scale * score / sqrt(features)``; the
+Confidence is a softmax over the labels of ``prior + scale * score / sqrt(known features)``; the
 ``scale`` is fitted on a held-out fifth of the training data so that confidence tracks accuracy.
 """
 
@@ -51,21 +51,24 @@ DEFAULT_BUCKETS = 1 << 18
 TITLE_WEIGHT = 2
 #: Only the start of a body is read: it says what the story is about, and it bounds the cost.
 BODY_CHARS = 3000
-SMOOTHING = 0.2
+SMOOTHING = 0.05
 #: What one keyword of a taxonomy section adds to that section's weight (naive Bayes log odds).
 KEYWORD_WEIGHT = 1.5
 MIN_DOCUMENTS_PER_FEATURE = 2
 _BIGRAM_MIX = np.uint64(0x9E3779B1)
 _WORD = re.compile(r"[^\W\d_]{2,}(?:['’][^\W\d_]+)?")
-_STOP_WORDS = frozenset(
-    """a about after again against all also am an and any are as at be because been before being
-    between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me
-    more most my myself no nor not now of off on once only or other our ours ourselves out over own
-    said same says she should so some such than that the their theirs them themselves then there
-    these they this those through to too under until up very was we were what when where which while
-    who whom why will with would its it's he's she's they're there's that's mr mrs ms""".split()
-)
+#: Common words that say nothing about a section. Pronouns and modal verbs stay: "I", "we" and
+#: "should" tell opinion from news.
+_STOP_TEXT = """
+a about after again against all also am an and any are as at be because been before being
+between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how if in into is it its itself just more
+most no nor not now of off on once only or other out over own said same says she so some such
+than that the their theirs them themselves then there these they this those through to too
+under until up very was were what when where which while who whom why will with would it's he's
+she's they're there's that's mr mrs ms
+"""
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 class ModelError(ValueError):
@@ -128,7 +131,13 @@ class TextModel:
         if len(ids) == 0:
             return self.log_prior.astype(np.float64)
         columns, weights = _counted(ids)
-        score = weights @ self._table[self._index[columns]]
+        rows = self._index[columns]
+        known = rows < len(self.rows)
+        if not known.any():
+            return self.log_prior.astype(np.float64)
+        # Normalised by the evidence the model knows, so words it never saw do not dilute it.
+        weights = weights[known]
+        score = weights @ self._table[rows[known]]
         return self.log_prior + self.scale * score / math.sqrt(float(weights.sum()))
 
     def probabilities(self, title: str, body: str) -> np.ndarray:
@@ -143,7 +152,9 @@ class TextModel:
         return self.labels[best], float(probabilities[best])
 
 
-def with_keywords(model: TextModel, keywords: dict[str, Sequence[str]], weight: float = KEYWORD_WEIGHT) -> TextModel:
+def with_keywords(
+    model: TextModel, keywords: dict[str, Sequence[str]], weight: float = KEYWORD_WEIGHT
+) -> TextModel:
     """A copy of ``model`` in which each keyword (a word or a phrase) pulls toward its label.
 
     ``keywords`` maps a label of the model to its keywords; labels the model lacks are ignored.
@@ -206,6 +217,11 @@ def train_model(
 def _fit(
     documents: Sequence[tuple[np.ndarray, int]], labels: tuple[str, ...], buckets: int, smoothing: float
 ) -> TextModel:
+    """Complement naive Bayes (Rennie et al., 2003) on length-normalised ``log(1 + count)`` vectors.
+
+    Each label's weights come from the word counts of all *other* labels, which keeps a label
+    with few or short training articles from winning on words it happened not to see.
+    """
     counts = np.zeros((len(labels), buckets), dtype=np.float64)
     document_frequency = np.zeros(buckets, dtype=np.int32)
     per_label = np.zeros(len(labels), dtype=np.float64)
@@ -213,14 +229,15 @@ def _fit(
         if len(ids) == 0:
             continue
         columns, weights = _counted(ids)
-        counts[label, columns] += weights
+        counts[label, columns] += weights / np.sqrt(float((weights**2).sum()))
         document_frequency[columns] += 1
         per_label[label] += 1
     rows = np.flatnonzero(document_frequency >= MIN_DOCUMENTS_PER_FEATURE).astype(np.int32)
     if len(rows) == 0:
         rows = np.flatnonzero(document_frequency).astype(np.int32)
-    kept = counts[:, rows] + smoothing
-    log_likelihood = np.log(kept) - np.log(kept.sum(axis=1, keepdims=True))
+    kept = counts[:, rows]
+    complement = kept.sum(axis=0, keepdims=True) - kept + smoothing
+    log_likelihood = -(np.log(complement) - np.log(complement.sum(axis=1, keepdims=True)))
     weights = (log_likelihood - log_likelihood.mean(axis=0, keepdims=True)).T
     # float16 is what the file stores; fit with the same precision that will be used.
     weights = weights.astype(np.float16).astype(np.float32)
