@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from labelled_phrases import COMMON, FRAMES, SECTIONS, TERMS, WORDS
+from labelled_phrases import COMMON, FRAMES, MORE_SENTENCES, SECTIONS, TERMS, WORDS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "labelled" / "articles.jsonl"
@@ -41,7 +41,8 @@ def make_article(section: str, rng: random.Random) -> dict[str, str]:
     spec = SECTIONS[section]
     slots = {**COMMON, **spec.get("slots", {}), "term": TERMS[section] + WORDS[section].split()}
     title = fill(rng.choice(spec["headlines"]), rng, slots)
-    sentences = rng.sample(spec["sentences"], k=min(len(spec["sentences"]), rng.randint(7, 11)))
+    pool = spec["sentences"] + MORE_SENTENCES[section]
+    sentences = rng.sample(pool, k=min(len(pool), rng.randint(7, 11)))
     # A few neutral reporting sentences, as every article has, so that they teach nothing.
     sentences += rng.sample(COMMON["filler"], k=rng.randint(1, 3))
     # And a few neutral frames carrying the section's broader vocabulary.

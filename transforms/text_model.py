@@ -56,7 +56,7 @@ SMOOTHING = 0.05
 KEYWORD_WEIGHT = 1.5
 MIN_DOCUMENTS_PER_FEATURE = 2
 _BIGRAM_MIX = np.uint64(0x9E3779B1)
-_WORD = re.compile(r"[^\W\d_]{2,}(?:['’][^\W\d_]+)?")
+_WORD = re.compile(r"\w\w+")
 #: Common words that say nothing about a section. Pronouns and modal verbs stay: "I", "we" and
 #: "should" tell opinion from news.
 _STOP_TEXT = """
@@ -77,25 +77,38 @@ class ModelError(ValueError):
 
 @lru_cache(maxsize=1 << 18)
 def _word_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
+    """CRC-32 of ``word``, or -1 for a stop word."""
+    return -1 if word in _STOP_WORDS else zlib.crc32(word.encode("utf-8"))
 
 
 def _tokens(text: str) -> list[str]:
     return [word for word in _WORD.findall(text.casefold()) if word not in _STOP_WORDS]
 
 
-def _hashed(words: list[str], buckets: int) -> np.ndarray:
-    if not words:
+def _word_hashes(text: str) -> np.ndarray:
+    words = _WORD.findall(text.casefold())
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.int64, count=len(words))
+    return hashes[hashes >= 0].astype(np.uint64)
+
+
+def _features(hashes: np.ndarray, buckets: int) -> np.ndarray:
+    """Word and word-pair columns of a sequence of word hashes."""
+    if len(hashes) == 0:
         return np.empty(0, dtype=np.int64)
-    hashes = np.fromiter((_word_hash(word) for word in words), dtype=np.uint64, count=len(words))
     bigrams = (hashes[:-1] * _BIGRAM_MIX) ^ (hashes[1:] + np.uint64(1))
     return (np.concatenate([hashes, bigrams]) % np.uint64(buckets)).astype(np.int64)
 
 
+def _hashed(words: list[str], buckets: int) -> np.ndarray:
+    return _features(
+        np.fromiter(map(_word_hash, words), dtype=np.int64, count=len(words)).astype(np.uint64), buckets
+    )
+
+
 def feature_ids(title: str, body: str, buckets: int) -> np.ndarray:
     """The hashed feature columns of one document, one entry per occurrence."""
-    title_ids = _hashed(_tokens(title), buckets)
-    body_ids = _hashed(_tokens(body[:BODY_CHARS]), buckets)
+    title_ids = _features(_word_hashes(title), buckets)
+    body_ids = _features(_word_hashes(body[:BODY_CHARS]), buckets)
     return np.concatenate([np.tile(title_ids, TITLE_WEIGHT), body_ids])
 
 
@@ -130,14 +143,14 @@ class TextModel:
     def logits(self, ids: np.ndarray) -> np.ndarray:
         if len(ids) == 0:
             return self.log_prior.astype(np.float64)
-        columns, weights = _counted(ids)
-        rows = self._index[columns]
-        known = rows < len(self.rows)
-        if not known.any():
+        rows = self._index[ids]
+        # Only features the model knows count, and only they normalise the score: words it never
+        # saw do not dilute the evidence.
+        rows = rows[rows < len(self.rows)]
+        if len(rows) == 0:
             return self.log_prior.astype(np.float64)
-        # Normalised by the evidence the model knows, so words it never saw do not dilute it.
-        weights = weights[known]
-        score = weights @ self._table[rows[known]]
+        rows, weights = _counted(rows)
+        score = weights @ self._table[rows]
         return self.log_prior + self.scale * score / math.sqrt(float(weights.sum()))
 
     def probabilities(self, title: str, body: str) -> np.ndarray:
