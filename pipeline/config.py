@@ -21,7 +21,7 @@ import yaml
 
 from transforms.classify import DEFAULT_CONFIDENCE
 from transforms.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
-from transforms.text_model import ModelError, read_header
+from transforms.text_model import ModelError, packaged_model_path, read_header
 
 __all__ = [
     "BUILTIN_STEPS",
@@ -59,8 +59,8 @@ class BoilerplateSettings:
 class ClassifySettings:
     taxonomy: Taxonomy
     min_confidence: float
-    #: the text model file, checked: the user's ``classify.model`` or the packaged one
-    model_path: str
+    #: the user's text model file (``classify.model``), checked; ``None``: the packaged model
+    model_path: str | None
     #: confidence of each structural signal (``override``, ``metadata``, ``breadcrumb``, ``url``)
     confidence: dict[str, float]
 
@@ -85,10 +85,6 @@ class Config:
 
 def packaged_config_path() -> Path:
     return Path(str(resources.files("configs").joinpath("default.yaml")))
-
-
-def packaged_model_path() -> Path:
-    return Path(str(resources.files("configs").joinpath("section_model.npz")))
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -182,7 +178,7 @@ def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) ->
         classify=ClassifySettings(
             taxonomy=taxonomy,
             min_confidence=_probability(classify, "min_confidence", "classify"),
-            model_path=str(model_path),
+            model_path=None if model_path is None else str(model_path),
             confidence=_confidences(classify),
         ),
         write=WriteSettings(
@@ -196,13 +192,13 @@ def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) ->
     return config
 
 
-def _model_path(classify: dict[str, Any], base_dir: Path, taxonomy: Taxonomy) -> Path:
-    """The text model to use, its header checked against the taxonomy."""
+def _model_path(classify: dict[str, Any], base_dir: Path, taxonomy: Taxonomy) -> Path | None:
+    """The user's text model, its header checked against the taxonomy; ``None`` for the packaged one."""
     value = classify.get("model")
     if value is None:
-        # The packaged model knows the default sections; with another taxonomy, its labels
-        # that the taxonomy lacks are never chosen (the text signal abstains instead).
-        return packaged_model_path()
+        # The packaged model knows the default sections; with another taxonomy, a prediction of
+        # a label that the taxonomy lacks is not used (the text signal abstains instead).
+        return None
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"classify.model must be the path of a model file or null, not {value!r}")
     path = Path(value)
@@ -273,12 +269,11 @@ def _steps(steps: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _digest(settings: dict[str, Any], taxonomy_path: Path, model_path: Path) -> str:
+def _digest(settings: dict[str, Any], taxonomy_path: Path, model_path: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(yaml.safe_dump(settings, sort_keys=True).encode("utf-8"))
     digest.update(taxonomy_path.read_bytes())
-    if model_path.is_file():
-        digest.update(model_path.read_bytes())
+    digest.update((model_path or packaged_model_path()).read_bytes())
     return digest.hexdigest()
 
 

@@ -9,7 +9,8 @@
 records; of the records it keeps only those whose section came from the page (``section_signal``
 ``metadata``, ``url`` or ``breadcrumb``). Point ``classify.model`` in the config at the file.
 ``evaluate`` scores the model alone, on title and body, against the ``section`` of each line:
-accuracy, macro-F1 and a confusion matrix (rows: true section, columns: predicted).
+accuracy, macro-F1 and a confusion matrix (rows: true section, columns: predicted). Section
+names on both sides go through the taxonomy's aliases first, so "Sports" and "sport" agree.
 Exit status: 0 done, 2 bad usage or unusable input (one sentence on stderr).
 """
 
@@ -22,7 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import ConfigError, load_config
 from pipeline.labelled import LabelledError, read_labelled, scores
+from transforms.taxonomy import Taxonomy
 from transforms.text_model import DEFAULT_BUCKETS, ModelError, load_model, save_model, train_model
 
 __all__ = ["main"]
@@ -43,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", required=True, help="a model file made by `sections train`")
     evaluate.add_argument("--input", action="append", required=True, help="JSONL file or folder; repeatable")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    evaluate.add_argument(
+        "--config",
+        help="config whose taxonomy maps section names to slugs (default: the packaged one), "
+        "so that 'Sports' in the file and 'sport' in the model agree",
+    )
     evaluate.add_argument(
         "--min-confidence",
         type=float,
@@ -85,6 +93,10 @@ def _train(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     if not 0.0 <= args.min_confidence <= 1.0:
         raise LabelledError(f"--min-confidence must be between 0 and 1, not {args.min_confidence}")
+    try:
+        taxonomy = load_config(args.config).classify.taxonomy
+    except ConfigError as error:
+        raise LabelledError(str(error)) from error
     model = load_model(args.model)
     data = read_labelled(args.input)
     if not data.examples:
@@ -92,8 +104,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     gold, predicted = [], []
     for title, body, section in data.examples:
         label, confidence = model.predict(title, body)
-        gold.append(section)
-        predicted.append(label if confidence >= args.min_confidence else "uncategorized")
+        gold.append(_canonical(section, taxonomy))
+        predicted.append(
+            _canonical(label, taxonomy) if confidence >= args.min_confidence else "uncategorized"
+        )
     result = scores(gold, predicted)
     result["model"] = str(args.model)
     result["skipped"] = sum(data.skipped.values())
@@ -102,6 +116,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         print(_table(result))
     return EXIT_OK
+
+
+def _canonical(label: str, taxonomy: Taxonomy) -> str:
+    """The taxonomy's slug for ``label`` if it has one, else the label itself, case-folded."""
+    return taxonomy.lookup(label) or label.strip().casefold()
 
 
 def _skipped(skipped: dict[str, int]) -> str:

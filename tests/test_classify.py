@@ -199,3 +199,17 @@ def test_classify_step_refuses_bad_arguments():
         ClassifyArticles(TAXONOMY, 1.5)
     with pytest.raises(ValueError, match="unknown signal 'txt'"):
         ClassifyArticles(TAXONOMY, 0.5, confidence={"txt": 0.3})
+
+
+def test_taxonomy_keywords_tune_the_text_classifier():
+    from transforms.classify import prepare_model
+
+    body = (
+        "The regatta drew crews from twelve harbours, and the skiff from Port Elway crossed the line first."
+    )
+    plain = load_taxonomy(packaged_config_path().parent / "sections.yaml")
+    tuned = build_taxonomy({"sport": {"keywords": ["regatta", "skiff"]}, "lifestyle": {}, "world": {}})
+    before = classify_article(make_article(body=body, url=None), plain, 0.0, prepare_model(MODEL, plain))
+    after = classify_article(make_article(body=body, url=None), tuned, 0.0, prepare_model(MODEL, tuned))
+    assert after.section == "sport" and after.signal == "text"
+    assert before.section != "sport" or after.confidence > before.confidence

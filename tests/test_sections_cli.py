@@ -135,3 +135,24 @@ def test_bad_classify_settings_are_one_sentence(tmp_path: Path, text: str, messa
     with pytest.raises(ConfigError) as error:
         load_config(config)
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_evaluate_matches_section_names_through_the_taxonomy(tmp_path: Path):
+    lines = [
+        {
+            "title": "Late goal wins the derby",
+            "body": "The striker scored and the coach praised the squad.",
+            "section": "Sports",
+        },
+        {
+            "title": "Central bank holds rates",
+            "body": "Inflation eased and investors bought shares.",
+            "section": "Markets",
+        },
+    ]
+    labelled = write_lines(tmp_path / "named.jsonl", lines)
+    model = str(REPO / "configs" / "section_model.npz")
+    result = newsbeam("sections", "evaluate", "--model", model, "--input", str(labelled), "--json")
+    assert result.returncode == 0, result.stderr
+    scored = json.loads(result.stdout)
+    assert scored["accuracy"] == 1.0 and scored["confusion"]["labels"] == ["business", "sport"]

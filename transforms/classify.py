@@ -41,7 +41,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.records import Article
 from transforms.taxonomy import UNCATEGORIZED, Taxonomy
-from transforms.text_model import TextModel, load_model, with_keywords
+from transforms.text_model import TextModel, load_model, packaged_model_path, with_keywords
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -265,8 +265,8 @@ def prepare_model(model: TextModel, taxonomy: Taxonomy) -> TextModel:
 class ClassifyArticles(beam.PTransform):
     """Set ``section``, ``section_confidence`` and ``section_signal`` on every article.
 
-    ``model_path`` names the text model file (``None``: no text classifier); it is read
-    once per worker, in the DoFn's ``setup()``.
+    ``model_path`` names the text model file (``None``: the packaged model, found where
+    newsbeam is installed on each worker); it is read once per worker, in the DoFn's ``setup()``.
     """
 
     def __init__(
@@ -305,8 +305,8 @@ class _ClassifyFn(beam.DoFn):
         self._by_signal = {signal: Metrics.counter("classify", f"signal_{signal}") for signal in SIGNALS}
 
     def setup(self) -> None:
-        if self._model_path is not None:
-            self._model = prepare_model(load_model(self._model_path), self._taxonomy)
+        path = self._model_path if self._model_path is not None else packaged_model_path()
+        self._model = prepare_model(load_model(path), self._taxonomy)
 
     def process(self, article: Article) -> Iterable[Article]:
         decision = classify_article(

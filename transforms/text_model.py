@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "TextModel",
     "feature_ids",
     "load_model",
+    "packaged_model_path",
     "read_header",
     "save_model",
     "train_model",
@@ -271,6 +273,11 @@ def _calibrate(model: TextModel, held_out: Sequence[tuple[np.ndarray, int]]) -> 
         if loss < best_loss:
             best_scale, best_loss = float(scale), loss
     return best_scale
+
+
+def packaged_model_path() -> Path:
+    """The model that ships with newsbeam (``configs/section_model.npz``), wherever it is installed."""
+    return Path(str(resources.files("configs").joinpath("section_model.npz")))
 
 
 def save_model(model: TextModel, path: str | Path) -> None:
