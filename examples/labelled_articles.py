@@ -6,7 +6,7 @@ places and organisations (and real countries, as news names them). A seeded gene
 orders them, so the file is the same on every run. ``examples/train_default_model.py`` trains the
 packaged model on it and ``benchmarks/classify_quality.py`` measures on a held-out part of it.
 
-    python examples/labelled_articles.py [--per-section 45] [--seed 5] [--out PATH]
+    python examples/labelled_articles.py [--per-section 60] [--seed 5] [--out PATH]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-from labelled_phrases import COMMON, FRAMES, MORE_SENTENCES, SECTIONS, TERMS, WORDS
+from labelled_phrases import COMMON, FRAMES, MORE_SENTENCES, MORE_WORDS, SECTIONS, TERMS, WORDS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "labelled" / "articles.jsonl"
@@ -37,34 +37,42 @@ def fill(template: str, rng: random.Random, slots: dict[str, list[str]]) -> str:
     return text[0].upper() + text[1:]
 
 
-def make_article(section: str, rng: random.Random) -> dict[str, str]:
+def _half(items: list[str], half: int | None) -> list[str]:
+    return items if half is None else items[half::2]
+
+
+def make_article(section: str, rng: random.Random, half: int | None = None) -> dict[str, str]:
+    """One article of ``section``; with ``half`` 0 or 1, only every other phrase and term is used,
+    so that the two halves share no sentence, headline, section term or section-specific name."""
     spec = SECTIONS[section]
-    slots = {**COMMON, **spec.get("slots", {}), "term": TERMS[section] + WORDS[section].split()}
-    title = fill(rng.choice(spec["headlines"]), rng, slots)
-    pool = spec["sentences"] + MORE_SENTENCES[section]
+    terms = TERMS[section] + WORDS[section].split() + MORE_WORDS[section].split()
+    own = {name: _half(values, half) for name, values in spec.get("slots", {}).items()}
+    slots = {**COMMON, **own, "term": _half(terms, half)}
+    title = fill(rng.choice(_half(spec["headlines"], half)), rng, slots)
+    pool = _half(spec["sentences"] + MORE_SENTENCES[section], half)
     sentences = rng.sample(pool, k=min(len(pool), rng.randint(7, 11)))
     # A few neutral reporting sentences, as every article has, so that they teach nothing.
     sentences += rng.sample(COMMON["filler"], k=rng.randint(1, 3))
     # And a few neutral frames carrying the section's broader vocabulary.
     sentences += rng.sample(FRAMES, k=rng.randint(2, 4))
     rng.shuffle(sentences)
-    lead = fill(rng.choice(spec["leads"]), rng, slots)
+    lead = fill(rng.choice(_half(spec["leads"], half)), rng, slots)
     paragraphs = [lead]
     for start in range(0, len(sentences), 2):
         paragraphs.append(" ".join(fill(sentence, rng, slots) for sentence in sentences[start : start + 2]))
     return {"title": title, "body": "\n\n".join(paragraphs), "section": section}
 
 
-def generate(per_section: int, seed: int) -> list[dict[str, str]]:
+def generate(per_section: int, seed: int, half: int | None = None) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    articles = [make_article(section, rng) for section in SECTIONS for _ in range(per_section)]
+    articles = [make_article(section, rng, half) for section in SECTIONS for _ in range(per_section)]
     rng.shuffle(articles)
     return articles
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-section", type=int, default=45)
+    parser.add_argument("--per-section", type=int, default=60)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()

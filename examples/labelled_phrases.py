@@ -1925,3 +1925,96 @@ MORE_SENTENCES: dict[str, list[str]] = {
         "Our position has not changed: the scheme is poor value and should be scrapped.",
     ],
 }
+
+#: Still more everyday words per section, appended to ``WORDS``.
+MORE_WORDS: dict[str, str] = {
+    "world": """foreign ministers ambassadors consulate visas diplomacy diplomatic ceasefires hostilities warplanes
+        navy naval fleet warship militants jihadists extremists separatists guerrillas massacre civilians
+        casualties famine drought-stricken aid agencies unicef unhcr red cross mediators negotiators talks
+        communique superpower nuclear warheads enrichment inspectors uranium ballistic annexed disputed
+        territory territories frontier provinces capital regime's authoritarian autocrat dissidents
+        crackdown martial curfew uprising revolution protests protesters riot police tear gas embassy's
+        expelled envoys sanctioned embargo blockade mainland peninsula archipelago""",
+    "national": """officers constable detectives forensic cordon arrested suspicion bail remanded magistrates
+        sentencing convicted guilty acquitted prosecutors prosecution defendant lawsuit sued firefighters
+        blaze arson smoke evacuated evacuation rescue rescued lifeboat drowned drowning missing search
+        flooded floodwater sandbags roads closed diversion traffic jams collision pedestrian cyclist
+        motorcyclist lorry tractor farmers farm rural villagers townspeople housing estate tenants landlord
+        homeless shelter foodbank libraries pools parks playground pothole speed cameras parking fines
+        postcode hometown community volunteers charity fundraiser vigil funeral tributes""",
+    "politics": """politicians political politically partisan bipartisan lawmakers legislators statehouse capitol
+        parliamentarians ministers secretary department spokesman spokeswoman press conference poll pollster
+        approval ratings swing voters turnout precincts counted recount results victory concede conceded
+        landslide runoff ticket running mate nominee convention delegates incumbent challenger
+        frontrunner rally rallies stump speech fundraising donors lobbyists lobbying ethics oversight
+        committee hearing testimony subpoena filibuster gridlock shutdown appropriations tax cuts
+        spending plans mandate manifesto pledges u-turn backbench frontbench hustings whips rebels""",
+    "business": """stock exchange index indices gains losses rallied tumbled slumped soared plunged surged
+        benchmark shareholder activist buyback payout margins costs overheads outlook guidance forecasts
+        analysts brokers rating downgrade upgrade valuation billionaire tycoon entrepreneur founder
+        startup unicorn funding round lenders borrowers credit card savings pensions annuity insurer
+        premiums claims commodities copper gold wheat coffee cocoa prices freight shipping containers
+        ports logistics warehouses factories plant output productivity workforce redundancies strike pay
+        deal negotiations merger regulators antitrust competition watchdog fined penalty""",
+    "sport": """fixture kick-off half-time full-time stoppage extra-time penalties spot-kick header volley
+        tackle foul booking yellow red card var offside corner free-kick crossbar post net keeper saves
+        clean sheet equaliser winner comeback thrashing rout upset giant-killing promoted relegated
+        leaders bottom table unbeaten streak losing run form fitness hamstring ankle knee ligament
+        sidelined comeback debut veteran rookie draft roster trade free agency mvp all-star slam dunk
+        rebounds touchdown field goal home run batter bowler umpire referee umpires podium lap laps pole
+        position pit stop grid circuit paddock peloton stage sprint finish medals medallist athletes""",
+    "technology": """smartphones handset handsets flagship foldable chipset silicon transistor nanometre
+        semiconductor foundry gigabytes terabytes megapixels pixels resolution refresh rate oled lcd
+        touchscreen keyboard mouse monitor console consoles controller headset headsets vr ar metaverse
+        firmware drivers kernel linux windows macos ios chromebook desktop notebook specs benchmark
+        benchmarks performance cores threads overclocking cooling fans ports usb charger charging wireless
+        router modem fibre 5g satellite broadband outage login logins passwords authentication phishing
+        scam scams spyware botnet exploit zero-day patches bug bugs beta rollout download downloads
+        subscribers subscription streaming platform algorithmic chatgpt openai llm neural""",
+    "science": """scientist researcher peer-reviewed paper papers nature journal findings hypothesis theory
+        theories observations observed measured measurements samples specimens fossilised skeleton
+        skeletons bones skull teeth jaw species genus evolutionary ancestors ancestral primates hominins
+        prehistoric stone age bronze age excavation excavated site dig artefacts carbon dating isotopes
+        sediment strata geological tectonic plates magma lava eruption seismic tsunami meteorite asteroid
+        comet moon lunar solar sun mars venus jupiter saturn orbit orbiting spacecraft probe rover lander
+        launch astronaut astronauts cosmic universe dark matter quantum particles atoms molecules cells
+        dna genes genetic mutations bacteria microbes algae plankton pollinators bees butterflies""",
+    "health": """healthcare nhs gp gps surgery surgeries appointments waiting lists wards beds a&e emergency
+        department paramedics intensive icu ventilators diagnosis scans mri x-ray biopsy tumours
+        chemotherapy radiotherapy oncology cardiology stroke heart attack cardiac arrest blood sugar
+        insulin kidney liver lungs respiratory asthma allergies allergy eczema arthritis pain painkillers
+        opioid overdose alcohol smoking vaping nicotine obesity bmi calories diet diets dietitian
+        nutritionist vitamins minerals iron calcium supplements probiotics gut microbiome hydration
+        mental illness therapy counselling psychiatrist psychologist suicide self-harm eating disorder
+        jabs jab vaccinated unvaccinated booster outbreaks epidemiologist epidemiology mortality""",
+    "entertainment": """cinema cinemas multiplex box-office blockbuster indie arthouse biopic remake reboot
+        spin-off sequel prequel trilogy franchise cameo casting auditions screenwriter producer
+        producers showrunner sitcom soap opera miniseries boxset binge-watch ratings viewers viewing
+        audience audiences broadcaster channel bbc itv hbo disney+ prime video hulu apple tv premiere
+        premieres red-carpet awards-season nominee nominees winners acceptance speech grammy emmy
+        bafta brit awards mercury prize booker prize bestseller memoir paperback publisher
+        bookshop gig gigs headliner setlist encore vinyl playlist streams streamed chart-topping
+        number one hit hits debut album ep mixtape producer dj rapper popstar idol kpop fandom""",
+    "lifestyle": """recipe tips tricks guide ideas easy quick cheap budget-friendly homemade delicious tasty
+        flavour flavours sweet savoury crispy creamy spicy tangy marinade dressing salad soup stew curry
+        tacos burgers pizza pastry pie tart biscuits cookies muffins brownies cupcakes icing frosting
+        glaze dough yeast sourdough loaf bakes barbecue picnic brunch dinner party hosting table setting
+        cocktail mocktail gin prosecco beer coffee shop bakery deli market stalls cafes bistro brasserie
+        weekend break staycation getaway itinerary sightseeing beaches cruise cruises backpacking hostel
+        boutique airbnb packing suitcase outfits trends runway designer brands jewellery sneakers
+        trainers perfume skincare routine moisturiser serum manicure hairstyle haircut bedroom decor
+        cushions rugs paint wallpaper shelves storage declutter organising houseplant succulents compost
+        lawn vegetable patch allotment""",
+    "opinion": """i'm i've i'd we're we've let's isn't aren't don't can't won't shouldn't wouldn't mustn't
+        opinion piece op-ed columnist's comment commentary essay polemic rant confession reflection
+        myself ourselves yourself personally honestly frankly admittedly arguably undeniably obviously
+        apparently ironically tragically sadly thankfully hopefully seriously really truly deeply
+        utterly nonsense rubbish madness folly cowardice courage decency dignity hypocrites
+        grandstanding virtue signalling culture wars woke cancel free speech tribalism polarisation
+        outrage anger frustration despair hope optimism pessimism cynicism complacency""",
+    "editorial": """editorial board's newspaper's this paper's leader column the view view: our view: we
+        welcome we regret we applaud we deplore we endorse we recommend readers deserve voters deserve
+        must now should now long overdue belatedly rightly wrongly wisely unwisely prudent imprudent
+        proportionate disproportionate credible incredible coherent incoherent ambitious timid
+        statesmanlike leadership-starved rudderless complacent steady hand course correction""",
+}
