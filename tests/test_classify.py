@@ -213,3 +213,22 @@ def test_taxonomy_keywords_tune_the_text_classifier():
     after = classify_article(make_article(body=body, url=None), tuned, 0.0, prepare_model(MODEL, tuned))
     assert after.section == "sport" and after.signal == "text"
     assert before.section != "sport" or after.confidence > before.confidence
+
+
+def test_text_classifier_falls_back_from_an_unsure_child_to_its_parent():
+    import numpy as np
+
+    from transforms.text_model import TextModel
+
+    labels = ("editorial", "opinion", "sport")
+    # A model that always answers editorial 0.45, opinion 0.35, sport 0.2.
+    unsure = TextModel(
+        labels=labels,
+        buckets=8,
+        rows=np.empty(0, dtype=np.int64),
+        weights=np.empty((0, 3), dtype=np.float32),
+        log_prior=np.log(np.array([0.45, 0.35, 0.2])),
+    )
+    decision = classify_article(make_article(body="anything", url=None), TAXONOMY, 0.35, unsure)
+    assert (decision.section, decision.signal) == ("opinion", "text")
+    assert decision.confidence == pytest.approx(0.8)

@@ -13,16 +13,18 @@ signal          what is looked at                                               
 ``breadcrumb``  the page's breadcrumb trail, innermost item first                0.90
 ``url``         path segments of the article's URL, innermost first              0.80
 ``text``        an op-ed author bio or disclaimer at the end of the body         0.75
-``text``        the text classifier over title and body (a genre needs 0.6)      calibrated
+``text``        the text classifier over title and body (a genre or a child      calibrated
+                section needs 0.6, else the topic or the parent is taken)
 ``default``     nothing decided at ``min_confidence`` or above: ``uncategorized``  0.0
 ==============  ===============================================================  ==========
 
 Rules, in order: a site's URL-prefix override decides outright. A *genre* section (opinion,
 editorial) named by any signal wins over a topic section named by a stronger one, so a comment
 piece about the economy is ``opinion``. Otherwise the strongest structural signal decides; a
-weaker signal (or the text classifier) naming a *child* of that section refines it (``sport``
-then ``cricket`` gives ``cricket``). Without any structural signal the text classifier decides
-if its confidence reaches ``min_confidence``. Every confidence below ``min_confidence`` is ignored.
+weaker signal naming a *child* of that section refines it (``sport`` then ``cricket`` gives
+``cricket``). The text classifier never overrides what the page says about itself: only
+without any structural signal does it decide, if its confidence reaches ``min_confidence``.
+Every confidence below ``min_confidence`` is ignored.
 
 :class:`ClassifyArticles` is the Beam step; its DoFn loads the text model once, in ``setup()``.
 """
@@ -60,6 +62,7 @@ DEFAULT_CONFIDENCE = {"override": 0.99, "metadata": 0.95, "breadcrumb": 0.90, "u
 LABEL_CONFIDENCE = 0.85
 BIO_CONFIDENCE = 0.75
 GENRE_TEXT_CONFIDENCE = 0.6
+CHILD_TEXT_CONFIDENCE = 0.6
 _SEGMENT_NOISE = re.compile(r"^(\d+|[a-z]?|index\.\w+|amp|www)$")
 _PATH_PARTS = re.compile(r"\s*[>/|»›]\s*")
 _TITLE_LABEL = re.compile(
@@ -191,7 +194,7 @@ def classify_article(
     genres = sorted((c for c in structural + cues if taxonomy.is_genre(c.section)), key=_strength)
     candidates = genres or structural
     if candidates:
-        return _refine(candidates[0], candidates[1:], article, taxonomy, min_confidence, model)
+        return _refine(candidates[0], candidates[1:], taxonomy)
     if model is None:
         return DEFAULT_DECISION
     section, probability = _predict(article, taxonomy, model)
@@ -204,50 +207,40 @@ def _strength(candidate: Decision) -> float:
     return -candidate.confidence
 
 
-def _refine(
-    decided: Decision,
-    others: Iterable[Decision],
-    article: Article,
-    taxonomy: Taxonomy,
-    min_confidence: float,
-    model: TextModel | None,
-) -> Decision:
+def _refine(decided: Decision, others: Iterable[Decision], taxonomy: Taxonomy) -> Decision:
     """A weaker signal naming a descendant of the decided section makes it more specific."""
     for other in others:
         if decided.section in taxonomy.ancestors(other.section):
             decided = other
-    if model is not None and _has_children(decided.section, taxonomy):
-        section, probability = _predict(article, taxonomy, model)
-        if (
-            section is not None
-            and probability >= min_confidence
-            and decided.section in taxonomy.ancestors(section)
-        ):
-            return Decision(section, round(probability, 4), "text")
     return decided
 
 
-def _has_children(slug: str, taxonomy: Taxonomy) -> bool:
-    return any(section.parent == slug for section in taxonomy.sections)
-
-
 def _predict(article: Article, taxonomy: Taxonomy, model: TextModel) -> tuple[str | None, float]:
-    """The text classifier's section and probability.
+    """The text classifier's section and probability, cautious in two ways.
 
-    Wording alone is weak evidence of a genre: when the classifier names a genre section with
-    less than :data:`GENRE_TEXT_CONFIDENCE`, the most likely topic section is taken instead,
-    with its probability given that the piece is not of a genre.
+    A child section it names with less than :data:`CHILD_TEXT_CONFIDENCE` gives way to its
+    parent, with the probability of the parent's whole subtree (unsure between editorial and
+    opinion: opinion). A genre it names with less than :data:`GENRE_TEXT_CONFIDENCE` gives way
+    to the most likely topic, with its probability given that the piece is not of a genre.
     """
     probabilities = model.probabilities(article.title or "", article.body)
     slugs = [taxonomy.lookup(label) for label in model.labels]
     best = int(probabilities.argmax())
-    if slugs[best] is None:
+    section = slugs[best]
+    if section is None:
         return None, 0.0
-    if not taxonomy.is_genre(slugs[best]) or probabilities[best] >= GENRE_TEXT_CONFIDENCE:
-        return slugs[best], float(probabilities[best])
+    subtree: dict[str, float] = {}
+    for slug, probability in zip(slugs, probabilities.tolist(), strict=True):
+        if slug is not None:
+            for node in (slug, *taxonomy.ancestors(slug)):
+                subtree[node] = subtree.get(node, 0.0) + probability
+    while subtree[section] < CHILD_TEXT_CONFIDENCE and taxonomy.section(section).parent is not None:
+        section = taxonomy.section(section).parent
+    if not taxonomy.is_genre(section) or subtree[section] >= GENRE_TEXT_CONFIDENCE:
+        return section, subtree[section]
     topics = [i for i, slug in enumerate(slugs) if slug is not None and not taxonomy.is_genre(slug)]
     if not topics:
-        return slugs[best], float(probabilities[best])
+        return section, subtree[section]
     topic = max(topics, key=lambda i: probabilities[i])
     return slugs[topic], float(probabilities[topic] / probabilities[topics].sum())
 
