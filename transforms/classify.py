@@ -226,16 +226,18 @@ def _predict(article: Article, taxonomy: Taxonomy, model: TextModel) -> tuple[st
     probabilities = model.probabilities(article.title or "", article.body)
     slugs = [taxonomy.lookup(label) for label in model.labels]
     best = int(probabilities.argmax())
-    section = slugs[best]
-    if section is None:
+    found = slugs[best]
+    if found is None:
         return None, 0.0
+    section: str = found
     subtree: dict[str, float] = {}
     for slug, probability in zip(slugs, probabilities.tolist(), strict=True):
         if slug is not None:
             for node in (slug, *taxonomy.ancestors(slug)):
                 subtree[node] = subtree.get(node, 0.0) + probability
-    while subtree[section] < CHILD_TEXT_CONFIDENCE and taxonomy.section(section).parent is not None:
-        section = taxonomy.section(section).parent
+    parent = taxonomy.section(section).parent
+    while subtree[section] < CHILD_TEXT_CONFIDENCE and parent is not None:
+        section, parent = parent, taxonomy.section(parent).parent
     if not taxonomy.is_genre(section) or subtree[section] >= GENRE_TEXT_CONFIDENCE:
         return section, subtree[section]
     topics = [i for i, slug in enumerate(slugs) if slug is not None and not taxonomy.is_genre(slug)]

@@ -24,7 +24,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -168,7 +168,7 @@ class TextModel:
 
 
 def with_keywords(
-    model: TextModel, keywords: dict[str, Sequence[str]], weight: float = KEYWORD_WEIGHT
+    model: TextModel, keywords: Mapping[str, Sequence[str]], weight: float = KEYWORD_WEIGHT
 ) -> TextModel:
     """A copy of ``model`` in which each keyword (a word or a phrase) pulls toward its label.
 
