@@ -78,7 +78,10 @@ def build_pipeline(
                 )
         elif step == "classify":
             articles = articles | "Classify" >> ClassifyArticles(
-                config.classify.taxonomy, config.classify.min_confidence
+                config.classify.taxonomy,
+                config.classify.min_confidence,
+                config.classify.model_path,
+                config.classify.confidence,
             )
 
     records = {

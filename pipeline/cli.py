@@ -45,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(rest)
     if command == "state":
         return _state(rest)
-    _error(f"unknown command {command!r}; try `newsbeam run --help` or `newsbeam state --help`")
+    if command == "sections":
+        from pipeline.sections_cli import main as sections_main
+
+        return sections_main(rest)
+    _error(f"unknown command {command!r}; try `newsbeam --help`")
     return EXIT_USAGE
 
 
@@ -56,8 +60,9 @@ def _top_level_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "command",
-        choices=["run", "state"],
-        help="run: process dumps (see `newsbeam run --help`); state compact: merge the dedup index's shards",
+        choices=["run", "state", "sections"],
+        help="run: process dumps (see `newsbeam run --help`); state compact: merge the dedup index's shards; "
+        "sections: train or evaluate the section classifier (see `newsbeam sections --help`)",
     )
     return parser
 

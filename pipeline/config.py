@@ -19,9 +19,11 @@ from typing import Any
 
 import yaml
 
-from transforms.classify import Taxonomy, TaxonomyError, load_taxonomy
+from transforms.classify import DEFAULT_CONFIDENCE
 from transforms.minhash import LshParams, choose_bands
 from transforms.near_dedup import PREFERENCES, NearDedupSettings
+from transforms.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from transforms.text_model import ModelError, packaged_model_path, read_header
 
 __all__ = [
     "BUILTIN_STEPS",
@@ -34,6 +36,7 @@ __all__ = [
     "WriteSettings",
     "load_config",
     "packaged_config_path",
+    "packaged_model_path",
 ]
 
 BUILTIN_STEPS = ("parse", "boilerplate", "dedup", "classify")
@@ -61,6 +64,10 @@ class BoilerplateSettings:
 class ClassifySettings:
     taxonomy: Taxonomy
     min_confidence: float
+    #: the user's text model file (``classify.model``), checked; ``None``: the packaged model
+    model_path: str | None
+    #: confidence of each structural signal (``override``, ``metadata``, ``breadcrumb``, ``url``)
+    confidence: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ def load_config(path: str | Path | None = None) -> Config:
     """Load the packaged defaults, merge ``path`` over them and validate the result."""
     default_path = packaged_config_path()
     merged = _read_yaml(default_path)
-    base_dir = default_path.parent
+    # Where each file-valued key is read relative to: the file that set it.
+    base_dirs = {"taxonomy": default_path.parent, "model": default_path.parent}
     if path is not None:
         user_path = Path(path)
         if not user_path.is_file():
@@ -105,9 +113,10 @@ def load_config(path: str | Path | None = None) -> Config:
         user = _read_yaml(user_path)
         _check_known_keys(user, merged, prefix="", source=str(user_path))
         merged = _merge(merged, user)
-        if "classify" in user and "taxonomy" in (user.get("classify") or {}):
-            base_dir = user_path.resolve().parent
-    return _build(merged, base_dir, source=str(path) if path else str(default_path))
+        for key in base_dirs:
+            if key in (user.get("classify") or {}):
+                base_dirs[key] = user_path.resolve().parent
+    return _build(merged, base_dirs, source=str(path) if path else str(default_path))
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -148,7 +157,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
+def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) -> Config:
     parse = settings["parse"]
     read = settings["read"]
     classify = settings["classify"]
@@ -157,11 +166,12 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
 
     taxonomy_path = Path(_typed(classify, "taxonomy", str, "classify"))
     if not taxonomy_path.is_absolute():
-        taxonomy_path = base_dir / taxonomy_path
+        taxonomy_path = base_dirs["taxonomy"] / taxonomy_path
     try:
         taxonomy = load_taxonomy(taxonomy_path)
     except TaxonomyError as error:
         raise ConfigError(str(error)) from error
+    model_path = _model_path(classify, base_dirs["model"], taxonomy)
 
     partition_by = _typed(write, "partition_by", list, "write")
     for item in partition_by:
@@ -182,6 +192,8 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
         classify=ClassifySettings(
             taxonomy=taxonomy,
             min_confidence=_probability(classify, "min_confidence", "classify"),
+            model_path=None if model_path is None else str(model_path),
+            confidence=_confidences(classify),
         ),
         dedup=_dedup(settings["dedup"]),
         write=WriteSettings(
@@ -189,7 +201,7 @@ def _build(settings: dict[str, Any], base_dir: Path, source: str) -> Config:
             max_records_per_file=_bounded(write, "max_records_per_file", "write", low=1),
         ),
         steps=_steps(settings["steps"]),
-        sha256=_digest(settings, taxonomy_path),
+        sha256=_digest(settings, taxonomy_path, model_path),
         source=source,
     )
     return config
@@ -237,6 +249,40 @@ def _dedup(dedup: dict[str, Any]) -> DedupSettings:
         duplicate_urls_cap=cap,
     )
     return DedupSettings(near=near if near_on else None, duplicate_urls_cap=cap)
+
+
+def _model_path(classify: dict[str, Any], base_dir: Path, taxonomy: Taxonomy) -> Path | None:
+    """The user's text model, its header checked against the taxonomy; ``None`` for the packaged one."""
+    value = classify.get("model")
+    if value is None:
+        # The packaged model knows the default sections; with another taxonomy, a prediction of
+        # a label that the taxonomy lacks is not used (the text signal abstains instead).
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"classify.model must be the path of a model file or null, not {value!r}")
+    path = Path(value)
+    if not path.is_absolute():
+        path = base_dir / path
+    try:
+        header = read_header(path)
+    except ModelError as error:
+        raise ConfigError(f"classify.model: {error}") from error
+    for label in header.get("labels", []):
+        if taxonomy.lookup(str(label)) is None:
+            raise ConfigError(
+                f"classify.model {str(path)!r} predicts section {label!r}, which the taxonomy does not have"
+            )
+    return path
+
+
+def _confidences(classify: dict[str, Any]) -> dict[str, float]:
+    values = classify.get("confidence")
+    if not isinstance(values, dict):
+        raise ConfigError("classify.confidence must be a mapping of signal names to numbers")
+    unknown = set(values) - set(DEFAULT_CONFIDENCE)
+    if unknown:
+        raise ConfigError(f"classify.confidence names unknown signal {sorted(unknown)[0]!r}")
+    return {signal: _probability(values, signal, "classify.confidence") for signal in DEFAULT_CONFIDENCE}
 
 
 def _typed(section: dict[str, Any], key: str, kind: type, where: str) -> Any:
@@ -291,10 +337,11 @@ def _steps(steps: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _digest(settings: dict[str, Any], taxonomy_path: Path) -> str:
+def _digest(settings: dict[str, Any], taxonomy_path: Path, model_path: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(yaml.safe_dump(settings, sort_keys=True).encode("utf-8"))
     digest.update(taxonomy_path.read_bytes())
+    digest.update((model_path or packaged_model_path()).read_bytes())
     return digest.hexdigest()
 
 
