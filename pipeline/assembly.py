@@ -18,11 +18,13 @@ from collections.abc import Sequence
 import apache_beam as beam
 
 from pipeline.config import Config
+from pipeline.ledger import RecordConsumedFiles
 from transforms.boilerplate import RemoveRepeatedParagraphs
 from transforms.classify import ClassifyArticles
 from transforms.dedup import DeduplicateArticles
 from transforms.parse import ParseArticles
 from transforms.read import ReadPages
+from transforms.timing import StageClock
 from transforms.write import WriteRun
 
 __all__ = ["build_pipeline"]
@@ -35,14 +37,20 @@ def build_pipeline(
     run_id: str,
     staging: str,
     progress_seconds: float = 0.0,
+    files: Sequence[tuple[str, int]] | None = None,
 ) -> beam.PCollection:
-    """Add the whole run to ``pipeline``; returns the PCollection of the written summary."""
-    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds)
+    """Add the whole run to ``pipeline``; returns the PCollection of the written summary.
+
+    ``files`` (path, size): read exactly these files instead of matching ``inputs``.
+    Each stage's output passes a :class:`StageClock` for the manifest's timings.
+    """
+    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds, files=files)
+    read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
     rejects = [read["rejects"]]
     duplicates = []
 
     parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words)
-    articles = parsed["articles"]
+    articles = parsed["articles"] | "Clock read_parse" >> StageClock("read_parse")
     rejects.append(parsed["rejects"])
 
     for step in config.steps:
@@ -60,6 +68,8 @@ def build_pipeline(
             articles = articles | "Classify" >> ClassifyArticles(
                 config.classify.taxonomy, config.classify.min_confidence
             )
+        if step != "parse":
+            articles = articles | f"Clock {step}" >> StageClock(step)
 
     records = {
         "articles": articles,
@@ -67,6 +77,7 @@ def build_pipeline(
         "rejects": tuple(rejects) | "All rejects" >> beam.Flatten(pipeline=pipeline),
         "files": read["files"],
     }
-    return records | "Write" >> WriteRun(
+    written = records | "Write" >> WriteRun(
         staging, run_id, config.write.partition_by, config.write.max_records_per_file
     )
+    return written | "Clock write" >> StageClock("write")
