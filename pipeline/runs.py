@@ -9,13 +9,12 @@ visible, and the next run removes it).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import orjson
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.lock import LOCK_NAME
+from pipeline.lock import live_holder
 from pipeline.publish import child_names, pending_journals
 
 __all__ = ["format_runs", "list_runs"]
@@ -59,7 +58,8 @@ def list_runs(output: str) -> list[dict[str, Any]]:
     for plan in pending_journals(output):
         if plan["run_id"] not in committed:
             rows.append({"run_id": plan["run_id"], "status": "publish-interrupted", "counts": {}})
-    holder = _lock_holder(output)
+    owner = live_holder(output) if "://" not in output else None
+    holder = owner.get("run_id") if owner else None
     for name in child_names(output, ".staging-"):
         run_id = name.removeprefix(".staging-")
         if run_id not in {row["run_id"] for row in rows}:
@@ -91,12 +91,3 @@ def format_runs(rows: list[dict[str, Any]]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in table
     )
-
-
-def _lock_holder(output: str) -> str | None:
-    path = os.path.join(output, LOCK_NAME)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return orjson.loads(handle.read()).get("run_id")
-    except (OSError, ValueError):
-        return None
