@@ -38,13 +38,17 @@ def build_pipeline(
     staging: str,
     progress_seconds: float = 0.0,
     files: Sequence[tuple[str, int]] | None = None,
+    progress_folder: str | None = None,
 ) -> beam.PCollection:
     """Add the whole run to ``pipeline``; returns the PCollection of the written summary.
 
     ``files`` (path, size): read exactly these files instead of matching ``inputs``.
+    ``progress_folder``: where the read stage's workers leave their progress tallies.
     Each stage's output passes a :class:`StageClock` for the manifest's timings.
     """
-    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds, files=files)
+    read = pipeline | "Read" >> ReadPages(
+        inputs, config.parse.max_page_bytes, progress_seconds, files=files, progress_folder=progress_folder
+    )
     read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
     rejects = [read["rejects"]]
     duplicates = []

@@ -19,6 +19,7 @@ publishes everything at once. The lock is released on every path out.
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ from pipeline.publish import (
     state_staging_path,
 )
 from transforms.faults import kill_point
+from transforms.progress import ProgressMonitor
 from transforms.read import expand_input
 from transforms.timing import last_outputs, stage_timings
 
@@ -62,6 +64,8 @@ __all__ = ["RunFailedError", "check_inputs", "choose_runner", "execute_run"]
 
 
 PROGRESS_SECONDS = 10.0
+TERMINAL_PROGRESS_SECONDS = 0.5
+PROGRESS_FOLDER = "_progress"
 STAGE_ORDER = ("read_parse", "boilerplate", "dedup", "classify", "write")
 #: Top-level pipeline labels (``pipeline/assembly.py``) and the stage a user knows them by.
 _STAGE_OF_LABEL = {
@@ -210,19 +214,26 @@ def _run_pipeline(
     say(f"newsbeam: run {run.run_id} on {runner_name}")
     say(f"newsbeam: reading {', '.join(run.inputs)}")
     pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
+    terminal = sys.stderr.isatty() and run.log_format == "text"
+    # Workers report often on a terminal (a bar), every PROGRESS_SECONDS otherwise (log lines).
+    interval = 0.0 if run.quiet else (TERMINAL_PROGRESS_SECONDS if terminal else PROGRESS_SECONDS)
+    progress_folder = f"{staging}/{PROGRESS_FOLDER}"
     build_pipeline(
         pipeline,
         run.inputs,
         config,
         run.run_id,
         staging,
-        progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
+        progress_seconds=interval,
         files=[(item.path, item.size) for item in to_read],
+        progress_folder=progress_folder,
     )
     started_ms = int(time.time() * 1000)
     clock = time.perf_counter()
-    result = pipeline.run()
-    result.wait_until_finish()
+    total_bytes = sum(item.size for item in to_read)
+    with ProgressMonitor(progress_folder, len(to_read), total_bytes, interval, say, terminal):
+        result = pipeline.run()
+        result.wait_until_finish()
     timings: dict[str, Any] = {"pipeline_seconds": round(time.perf_counter() - clock, 3)}
     timings.update(stage_timings(last_outputs(result), started_ms, STAGE_ORDER))
     timings["_metric_pages_read"] = _metric(result, "pages_read")

@@ -80,6 +80,7 @@ class ReadPages(beam.PTransform):
         progress_seconds: float = 0.0,
         *,
         files: Sequence[tuple[str, int]] | None = None,
+        progress_folder: str | None = None,
     ) -> None:
         super().__init__()
         if not patterns and files is None:
@@ -90,6 +91,7 @@ class ReadPages(beam.PTransform):
         self._patterns = [] if files is not None else [expand_input(pattern) for pattern in patterns]
         self._max_page_bytes = max_page_bytes
         self._progress_seconds = progress_seconds
+        self._progress_folder = progress_folder
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
         if self._files is not None:
@@ -108,17 +110,17 @@ class ReadPages(beam.PTransform):
             listed
             | "Spread files" >> beam.Reshuffle()
             | "Read"
-            >> beam.ParDo(_ReadFileFn(self._max_page_bytes, self._progress_seconds)).with_outputs(
-                REJECTS, FILES, main=PAGES
-            )
+            >> beam.ParDo(
+                _ReadFileFn(self._max_page_bytes, self._progress_seconds, self._progress_folder)
+            ).with_outputs(REJECTS, FILES, main=PAGES)
         )
         return {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
 
 
 class _ReadFileFn(beam.DoFn):
-    def __init__(self, max_page_bytes: int, progress_seconds: float) -> None:
+    def __init__(self, max_page_bytes: int, progress_seconds: float, progress_folder: str | None) -> None:
         self._max_page_bytes = max_page_bytes
-        self._progress = ProgressLine("read", progress_seconds)
+        self._progress = ProgressLine("read", progress_seconds, progress_folder)
         self._pages = Metrics.counter("read", "pages_read")
         self._rejects = Metrics.counter("read", "rejects")
         self._files = Metrics.counter("read", "files")
@@ -154,7 +156,10 @@ class _ReadFileFn(beam.DoFn):
         except Exception as error:  # noqa: BLE001 - re-raised with the file that caused it.
             raise InputFileError(f"{path}: {type(error).__name__}: {error}") from error
         yield TaggedOutput(FILES, summary)
-        self._progress.advance(files=1, pages=summary.pages)
+        self._progress.advance(files=1, pages=summary.pages, size=size)
+
+    def finish_bundle(self) -> None:
+        self._progress.flush()
 
     def teardown(self) -> None:
         self._progress.close()
