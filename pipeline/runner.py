@@ -242,24 +242,17 @@ def _run_pipeline(
 
 def _failure(error: Exception, phase: str) -> RunFailedError:
     """Which stage failed, on which input file, with which exception (for the exit-1 message)."""
-    text = str(error)
-    stage, path = phase, None
+    text = str(error).strip()
+    first_line = text.splitlines()[0] if text else ""
+    stage = phase
     running = re.search(r"while running '([^'/]+)", text)
     if running:
         stage = _STAGE_OF_LABEL.get(running.group(1), running.group(1))
-    cause: BaseException | None = error
-    while cause is not None:
-        if type(cause).__name__ == "InputFileError":
-            stage = "read"
-            path = str(cause).split(": ", 1)[0]
-            break
-        cause = cause.__cause__ or cause.__context__
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
-    if path is None:
-        found = re.search(r"InputFileError: (\S+?): ", text)
-        path = found.group(1) if found else None
-        stage = "read" if found else stage
-    return RunFailedError(f"{type(error).__name__}: {first_line}", stage=stage, path=path)
+    # The read stage raises InputFileError("<path>: <exception>"); Beam may re-raise it wrapped.
+    found = re.search(r"(?:^|InputFileError: )(\S+?): (\w+(?:Error|Exception)\b.*)", first_line)
+    if found and (type(error).__name__ == "InputFileError" or "InputFileError" in text):
+        return RunFailedError(found.group(2), stage="read", path=found.group(1))
+    return RunFailedError(f"{type(error).__name__}: {first_line}", stage=stage, path=None)
 
 
 def _metric(result: Any, name: str) -> int | None:

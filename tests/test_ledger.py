@@ -164,3 +164,21 @@ def test_complete_publish_is_idempotent_and_removes_what_the_new_run_does_not_re
     assert (output / "_runs" / "r.json").read_text() == '{"run_id": "r"}'
     assert (state / "ledger" / "r.jsonl").read_text() == "entry\n"
     assert not staging.exists() and not (state / ".staging-r").exists()
+
+
+def test_a_failure_is_described_by_stage_input_file_and_exception():
+    from pipeline.runner import _failure
+    from transforms.read import InputFileError
+
+    read = _failure(
+        InputFileError("/d/x.html: ValueError: bad byte [while running 'Read/Read/ParDo(_ReadFileFn)']"),
+        "pipeline",
+    )
+    assert (read.stage, read.path, str(read)) == (
+        "read",
+        "/d/x.html",
+        "ValueError: bad byte [while running 'Read/Read/ParDo(_ReadFileFn)']",
+    )
+    classify = _failure(KeyError("'x' [while running 'Classify/Map(classify)']"), "pipeline")
+    assert (classify.stage, classify.path) == ("classify", None) and str(classify).startswith("KeyError: ")
+    assert _failure(OSError("disk full"), "publish").stage == "publish"
