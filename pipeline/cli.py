@@ -20,11 +20,13 @@ from collections.abc import Sequence
 # a handler on the root keeps that noise off the user's terminal until logging is set up.
 logging.getLogger().addHandler(logging.NullHandler())
 
-from pipeline.config import ConfigError, load_config  # noqa: E402
+from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
+
+from pipeline.config import Config, ConfigError, load_config  # noqa: E402
 from pipeline.dates import runs_for_dates  # noqa: E402
 from pipeline.lock import LockHeldError  # noqa: E402
 from pipeline.logs import configure_logging, log  # noqa: E402
-from pipeline.options import UsageError, beam_options, parse_run_args  # noqa: E402
+from pipeline.options import RunOptions, UsageError, beam_options, parse_run_args  # noqa: E402
 from pipeline.report import format_summary  # noqa: E402
 from pipeline.runner import RunFailedError, check_inputs, execute_run  # noqa: E402
 
@@ -99,7 +101,7 @@ def _run(argv: list[str]) -> int:
     return status
 
 
-def _run_once(run, config, options) -> int:  # type: ignore[no-untyped-def]
+def _run_once(run: RunOptions, config: Config, options: PipelineOptions) -> int:
     def say(message: str) -> None:
         log(message, run_id=run.run_id)
 

@@ -177,7 +177,8 @@ def select_files(
             cache[path] = checksum_of(path)
         return cache[path]
 
-    to_read, skipped = [], []
+    to_read: list[InputFile] = []
+    skipped: list[InputFile] = []
     for item in listed:
         recorded = ledger.get(ledger_key(item.path), ())
         (skipped if is_consumed(item, recorded, cached, verify) else to_read).append(item)

@@ -191,7 +191,12 @@ def discard_staging(staging: str) -> None:
 def _earlier_part_files(output: str, run_id: str) -> list[str]:
     """Part files a run with this id published; ``part-a-…`` of run ``a-b`` is not one of them."""
     name = re.compile(rf"/part-{re.escape(run_id)}-\d{{5}}\.jsonl$")
-    patterns = [f"{output}/articles/**", f"{output}/duplicates/*", f"{output}/rejects/*"]
+    wanted = f"part-{run_id}-*.jsonl"
+    patterns = [
+        f"{output}/articles/**/{wanted}",
+        f"{output}/duplicates/{wanted}",
+        f"{output}/rejects/{wanted}",
+    ]
     return sorted(path for path in _match(patterns) if name.search(path))
 
 

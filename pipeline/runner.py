@@ -217,6 +217,8 @@ def _run_pipeline(
     terminal = sys.stderr.isatty() and run.log_format == "text"
     # Workers report often on a terminal (a bar), every PROGRESS_SECONDS otherwise (log lines).
     interval = 0.0 if run.quiet else (TERMINAL_PROGRESS_SECONDS if terminal else PROGRESS_SECONDS)
+    if "://" in run.output and interval:
+        interval = max(interval, PROGRESS_SECONDS)  # tallies on an object store: a write each time
     progress_folder = f"{staging}/{PROGRESS_FOLDER}"
     build_pipeline(
         pipeline,
