@@ -49,9 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "run":
         return _run(rest)
     if command == "runs":
-        return _runs(rest)
+        from pipeline.runs import main as runs_main
+
+        return runs_main(rest)
     if command == "watch":
-        return _watch(rest)
+        from pipeline.watch import main as watch_main
+
+        return watch_main(rest)
     _error(f"unknown command {command!r}; try `newsbeam run --help`")
     return EXIT_USAGE
 
@@ -133,59 +137,6 @@ def _run_once(run: RunOptions, config: Config, options: PipelineOptions) -> int:
             event="too_many_rejects",
         )
         return EXIT_TOO_MANY_REJECTS
-    return EXIT_OK
-
-
-def _runs(argv: list[str]) -> int:
-    import json
-
-    from pipeline.runs import format_runs, list_runs
-
-    parser = argparse.ArgumentParser(prog="newsbeam runs", description="List the runs of an output folder.")
-    parser.add_argument("--output", required=True, metavar="DIR")
-    parser.add_argument("--json", action="store_true", help="one JSON object per run")
-    try:
-        known = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return EXIT_USAGE if exit_.code else EXIT_OK
-    rows = list_runs(known.output.rstrip("/") or "/")
-    if known.json:
-        for row in rows:
-            print(json.dumps(row, sort_keys=True))
-    else:
-        print(format_runs(rows))
-    return EXIT_OK
-
-
-def _watch(argv: list[str]) -> int:
-    from pipeline.watch import watch
-
-    extra = argparse.ArgumentParser(add_help=False)
-    extra.add_argument("--every", type=float, default=60.0)
-    extra.add_argument("--max-runs", type=int, default=0)
-    if any(arg in ("-h", "--help") for arg in argv):
-        print(
-            "usage: newsbeam watch --input DIR --output OUT [--every SECONDS] [--max-runs N] [run flags]\n"
-            "Poll every SECONDS (default 60) and run over new complete files (size stable across two\n"
-            "polls, or a NAME.done / folder .done marker); SIGINT/SIGTERM stop after the run in progress."
-        )
-        return EXIT_OK
-    known, rest = extra.parse_known_args(argv)
-    try:
-        if known.every <= 0 or known.max_runs < 0:
-            raise UsageError("--every must be positive and --max-runs not negative")
-        if any(arg == "--run-id" or arg.startswith("--run-id=") for arg in rest):
-            raise UsageError("watch names each run after its start time; leave out --run-id")
-        template, beam_args = parse_run_args(rest)
-        config = load_config(template.config)
-        options = beam_options(beam_args)
-    except SystemExit as exit_:
-        return EXIT_USAGE if exit_.code else EXIT_OK
-    except (UsageError, ConfigError) as error:
-        _error(str(error))
-        return EXIT_USAGE
-    configure_logging(template.log_format, template.quiet)
-    watch(template, config, options, known.every, say=log, max_runs=known.max_runs)
     return EXIT_OK
 
 

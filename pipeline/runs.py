@@ -9,6 +9,8 @@ visible, and the next run removes it).
 
 from __future__ import annotations
 
+import argparse
+import json
 from typing import Any
 
 import orjson
@@ -17,7 +19,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.lock import live_holder
 from pipeline.publish import child_names, pending_journals
 
-__all__ = ["format_runs", "list_runs"]
+__all__ = ["format_runs", "list_runs", "main"]
 
 _COLUMNS = (
     "run_id",
@@ -91,3 +93,21 @@ def format_runs(rows: list[dict[str, Any]]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in table
     )
+
+
+def main(argv: list[str]) -> int:
+    """``newsbeam runs``; the exit status."""
+    parser = argparse.ArgumentParser(prog="newsbeam runs", description="List the runs of an output folder.")
+    parser.add_argument("--output", required=True, metavar="DIR")
+    parser.add_argument("--json", action="store_true", help="one JSON object per run")
+    try:
+        known = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 2 if exit_.code else 0
+    rows = list_runs(known.output.rstrip("/") or "/")
+    if known.json:
+        for row in rows:
+            print(json.dumps(row, sort_keys=True))
+    else:
+        print(format_runs(rows))
+    return 0

@@ -15,22 +15,25 @@ run publishes, the lock is released, the exit status is 0.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import posixpath
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError, load_config
 from pipeline.ledger import MARKER_SUFFIX, InputFile, list_input_files, load_ledger, select_files
 from pipeline.lock import LockHeldError
-from pipeline.options import RunOptions, default_run_id
+from pipeline.logs import configure_logging, log
+from pipeline.options import RunOptions, UsageError, beam_options, default_run_id, parse_run_args
 from pipeline.runner import RunFailedError, execute_run
 
-__all__ = ["complete_files", "watch"]
+__all__ = ["complete_files", "main", "watch"]
 
 FOLDER_MARKER = ".done"
 
@@ -113,3 +116,34 @@ def _stop_on_signals(stop: threading.Event, say: Callable[[str], Any]) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, handle)
         signal.signal(signal.SIGTERM, handle)
+
+
+def main(argv: list[str]) -> int:
+    """``newsbeam watch``: 0 when stopped, 2 on bad usage."""
+    extra = argparse.ArgumentParser(add_help=False)
+    extra.add_argument("--every", type=float, default=60.0)
+    extra.add_argument("--max-runs", type=int, default=0)
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(
+            "usage: newsbeam watch --input DIR --output OUT [--every SECONDS] [--max-runs N] [run flags]\n"
+            "Poll every SECONDS (default 60) and run over new complete files (size stable across two\n"
+            "polls, or a NAME.done / folder .done marker); SIGINT/SIGTERM stop after the run in progress."
+        )
+        return 0
+    known, rest = extra.parse_known_args(argv)
+    try:
+        if known.every <= 0 or known.max_runs < 0:
+            raise UsageError("--every must be positive and --max-runs not negative")
+        if any(arg == "--run-id" or arg.startswith("--run-id=") for arg in rest):
+            raise UsageError("watch names each run after its start time; leave out --run-id")
+        template, beam_args = parse_run_args(rest)
+        config = load_config(template.config)
+        options = beam_options(beam_args)
+    except SystemExit as exit_:
+        return 2 if exit_.code else 0
+    except (UsageError, ConfigError) as error:
+        print(f"newsbeam: error: {error}", file=sys.stderr, flush=True)
+        return 2
+    configure_logging(template.log_format, template.quiet)
+    watch(template, config, options, known.every, say=log, max_runs=known.max_runs)
+    return 0
