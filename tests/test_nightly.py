@@ -282,3 +282,30 @@ def _records(output: Path, run_id: str) -> list[dict]:
         for path in (output / folder).rglob(f"part-{run_id}-*.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines()
     ]
+
+
+def test_a_run_stopped_by_sigterm_publishes_nothing_and_the_next_run_cleans_up(tmp_path: Path):
+    dumps = copy_dumps(tmp_path / "dumps")
+    output = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:30"}
+    command = [sys.executable, "-m", "pipeline", "run", "--input", str(dumps), "--output", str(output)]
+    process = subprocess.Popen(
+        [*command, "--run-id", "stopped", *FAST], cwd=REPO, env=env, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(output.glob(".staging-*/_written.json")):
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.1)
+        process.terminate()
+        assert process.wait(timeout=20) == -15
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert visible_files(output) == {}
+    result = run(dumps, output, "--run-id", "next")
+    assert result.returncode == 0, result.stderr
+    assert "removing what run stopped staged before it was stopped" in result.stderr
+    assert manifest(output, "next")["counts"]["files"] == 5  # "stopped" recorded nothing
+    assert not [path for path in output.iterdir() if path.name.startswith(".")], "no staging, no lock"
