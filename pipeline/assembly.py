@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import apache_beam as beam
 
 from pipeline.config import Config
+from pipeline.ledger import RecordConsumedFiles
 from pipeline.publish import state_staging_path
 from transforms.boilerplate import RemoveRepeatedParagraphs
 from transforms.classify import ClassifyArticles
@@ -25,6 +26,7 @@ from transforms.dedup import DeduplicateArticles
 from transforms.dedup_state import ReadDedupState, WriteDedupState
 from transforms.parse import ParseArticles
 from transforms.read import ReadPages
+from transforms.timing import StageClock
 from transforms.write import WriteRun
 
 __all__ = ["build_pipeline"]
@@ -37,20 +39,27 @@ def build_pipeline(
     run_id: str,
     staging: str,
     progress_seconds: float = 0.0,
+    files: Sequence[tuple[str, int]] | None = None,
+    progress_folder: str | None = None,
     state: str | None = None,
 ) -> beam.PCollection:
     """Add the whole run to ``pipeline``; returns the PCollection of the written summary.
 
-    With near-duplicate detection on, the dedup step reads the cross-run index from
-    ``state`` (when given) and writes this run's shard of it under ``STAGING/_state``,
-    which publishing moves into ``state``.
+    ``files`` (path, size): read exactly these files instead of matching ``inputs``.
+    ``progress_folder``: where the read stage's workers leave their progress tallies.
+    ``state``: with near-duplicate detection on, the dedup step reads the cross-run index
+    from it and stages this run's shard under ``STATE/.staging-<run_id>``, which publishing
+    moves into place. Each stage's output passes a :class:`StageClock` for the manifest's timings.
     """
-    read = pipeline | "Read" >> ReadPages(inputs, config.parse.max_page_bytes, progress_seconds)
+    read = pipeline | "Read" >> ReadPages(
+        inputs, config.parse.max_page_bytes, progress_seconds, files=files, progress_folder=progress_folder
+    )
+    read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
     rejects = [read["rejects"]]
     duplicates = []
 
     parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words, config.parse.timeout_seconds)
-    articles = parsed["articles"]
+    articles = parsed["articles"] | "Clock read_parse" >> StageClock("read_parse")
     rejects.append(parsed["rejects"])
 
     for step in config.steps:
@@ -74,7 +83,7 @@ def build_pipeline(
             duplicates.append(deduplicated["duplicates"])
             if near is not None and state is not None:
                 _ = deduplicated["state"] | "Write dedup state" >> WriteDedupState(
-                    state_staging_path(staging), run_id, near.lsh
+                    state_staging_path(state, run_id), run_id, near.lsh
                 )
         elif step == "classify":
             articles = articles | "Classify" >> ClassifyArticles(
@@ -83,6 +92,8 @@ def build_pipeline(
                 config.classify.model_path,
                 config.classify.confidence,
             )
+        if step != "parse":
+            articles = articles | f"Clock {step}" >> StageClock(step)
 
     records = {
         "articles": articles,
@@ -90,6 +101,7 @@ def build_pipeline(
         "rejects": tuple(rejects) | "All rejects" >> beam.Flatten(pipeline=pipeline),
         "files": read["files"],
     }
-    return records | "Write" >> WriteRun(
+    written = records | "Write" >> WriteRun(
         staging, run_id, config.write.partition_by, config.write.max_records_per_file
     )
+    return written | "Clock write" >> StageClock("write")

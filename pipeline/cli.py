@@ -6,6 +6,10 @@ per-run shards of the cross-run dedup index into a few files.
 Exit status (DESIGN.md): 0 the run succeeded; 1 the pipeline failed; 2 bad usage or
 configuration, said in one sentence before any work starts; 3 another run holds the
 output folder; 4 the run published, but rejected more pages than ``--max-reject-ratio``.
+
+Commands: ``run`` (one run, or one per day of a ``--from``/``--to`` backfill, stopping at
+the first that fails), ``runs`` (the runs of an output folder) and ``watch`` (a run
+whenever complete new files arrive; ``pipeline/watch.py``).
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from collections.abc import Sequence
 # a handler on the root keeps that noise off the user's terminal until logging is set up.
 logging.getLogger().addHandler(logging.NullHandler())
 
-from pipeline.config import ConfigError, load_config  # noqa: E402
+from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
+
+from pipeline.config import Config, ConfigError, load_config  # noqa: E402
+from pipeline.dates import runs_for_dates  # noqa: E402
 from pipeline.lock import LockHeldError  # noqa: E402
-from pipeline.options import UsageError, beam_options, parse_run_args  # noqa: E402
+from pipeline.logs import configure_logging, log  # noqa: E402
+from pipeline.options import RunOptions, UsageError, beam_options, parse_run_args  # noqa: E402
 from pipeline.report import format_summary  # noqa: E402
 from pipeline.runner import RunFailedError, check_inputs, execute_run  # noqa: E402
 
@@ -49,6 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pipeline.sections_cli import main as sections_main
 
         return sections_main(rest)
+    if command == "runs":
+        from pipeline.runs import main as runs_main
+
+        return runs_main(rest)
+    if command == "watch":
+        from pipeline.watch import main as watch_main
+
+        return watch_main(rest)
     _error(f"unknown command {command!r}; try `newsbeam --help`")
     return EXIT_USAGE
 
@@ -60,9 +76,10 @@ def _top_level_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "command",
-        choices=["run", "state", "sections"],
-        help="run: process dumps (see `newsbeam run --help`); state compact: merge the dedup index's shards; "
-        "sections: train or evaluate the section classifier (see `newsbeam sections --help`)",
+        choices=["run", "runs", "watch", "state", "sections"],
+        help="run: process dumps (see `newsbeam run --help`); runs: list the runs of an output "
+        "folder; watch: run whenever complete new files arrive; state compact: merge the dedup "
+        "index's shards; sections: train or evaluate the section classifier",
     )
     return parser
 
@@ -96,44 +113,72 @@ def _state(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     try:
-        run, beam_args = parse_run_args(argv)
-        config = load_config(run.config)
+        template, beam_args = parse_run_args(argv)
+        config = load_config(template.config)
         options = beam_options(beam_args)
-        check_inputs(run.inputs)
+        days = runs_for_dates(template)
+        if len(days) == 1:
+            check_inputs(days[0].inputs)
     except SystemExit as exit_:  # argparse has printed its own usage message
         return EXIT_USAGE if exit_.code else EXIT_OK
     except (UsageError, ConfigError) as error:
         _error(str(error))
         return EXIT_USAGE
-    _quiet_beam(run.quiet)
-    say = (
-        (lambda message: None) if run.quiet else (lambda message: print(message, file=sys.stderr, flush=True))
-    )
+    configure_logging(template.log_format, template.quiet)
+    status = EXIT_OK
+    for run in days:
+        if len(days) > 1:
+            try:
+                check_inputs(run.inputs)
+            except UsageError as error:
+                _error(f"backfill stopped at {run.run_id}: {error}")
+                return EXIT_USAGE
+        code = _run_once(run, config, options)
+        if code in (EXIT_FAILED, EXIT_LOCKED):
+            if len(days) > 1:
+                _error(f"backfill stopped at {run.run_id}; the days after it were not run")
+            return code
+        status = max(status, code)
+    return status
+
+
+def _run_once(run: RunOptions, config: Config, options: PipelineOptions) -> int:
+    def say(message: str) -> None:
+        log(message, run_id=run.run_id)
+
     try:
         outcome = execute_run(run, config, options, say=say)
     except LockHeldError as error:
-        _error(str(error))
+        _error(str(error), run_id=run.run_id, event="locked")
         return EXIT_LOCKED
     except RunFailedError as error:
-        _error(f"the run failed and published nothing: {error}")
+        where = f" on input file {error.path}" if error.path else ""
+        _error(
+            f"run {run.run_id} failed in stage {error.stage}{where}: {error}; nothing was published",
+            run_id=run.run_id,
+            event="run_failed",
+            stage=error.stage,
+            input_file=error.path,
+        )
         return EXIT_FAILED
-    print(format_summary(outcome.manifest), flush=True)
+    manifest = outcome.manifest
+    if run.log_format == "json":
+        fields = {key: manifest[key] for key in ("counts", "rejects_by_reason", "sections", "timings")}
+        log("run succeeded", run_id=run.run_id, event="run_succeeded", **fields)
+    print(format_summary(manifest), flush=True)
     if outcome.reject_ratio > run.max_reject_ratio:
         _error(
             f"{outcome.reject_ratio:.0%} of pages were rejected, more than --max-reject-ratio "
-            f"{run.max_reject_ratio:.0%}; see {run.output}/rejects/"
+            f"{run.max_reject_ratio:.0%}; see {run.output}/rejects/",
+            run_id=run.run_id,
+            event="too_many_rejects",
         )
         return EXIT_TOO_MANY_REJECTS
     return EXIT_OK
 
 
-def _quiet_beam(quiet: bool) -> None:
-    # Beam logs every worker start and stage at INFO/WARNING; users want newsbeam's own lines.
-    logging.basicConfig(
-        level=logging.WARNING if not quiet else logging.ERROR, format="%(levelname)s %(message)s", force=True
-    )
-    logging.getLogger("apache_beam").setLevel(logging.ERROR)
-
-
-def _error(message: str) -> None:
-    print(f"newsbeam: error: {message}", file=sys.stderr, flush=True)
+def _error(message: str, **fields: object) -> None:
+    if logging.getLogger().handlers and not isinstance(logging.getLogger().handlers[0], logging.NullHandler):
+        log(f"error: {message}", logging.ERROR, **fields)
+    else:  # before logging is set up (usage errors)
+        print(f"newsbeam: error: {message}", file=sys.stderr, flush=True)

@@ -18,7 +18,7 @@ import socket
 import time
 from types import TracebackType
 
-__all__ = ["LockHeldError", "OutputLock"]
+__all__ = ["LockHeldError", "OutputLock", "live_holder"]
 
 LOCK_NAME = ".newsbeam.lock"
 #: A lock file we cannot read yet may be one its owner is still writing.
@@ -67,6 +67,12 @@ class OutputLock:
         if self._held:
             _remove(self._path)
             self._held = False
+
+
+def live_holder(output: str) -> dict[str, object] | None:
+    """The owner of the output's lock (host, pid, run id) if it is alive, else None."""
+    owner = _read_owner(os.path.join(output, LOCK_NAME))
+    return owner if owner is not None and _is_alive(owner) else None
 
 
 def _read_owner(path: str) -> dict[str, object] | None:

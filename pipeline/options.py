@@ -11,7 +11,7 @@ import argparse
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from apache_beam.options.pipeline_options import (
     DirectOptions,
@@ -41,6 +41,10 @@ class RunOptions:
     reprocess: bool
     max_reject_ratio: float
     quiet: bool
+    #: The days of a date-driven run or backfill (``pipeline/dates.py``); empty otherwise.
+    dates: tuple[date, ...] = ()
+    verify_checksums: bool = False
+    log_format: str = "text"
 
 
 def default_run_id(now: datetime | None = None) -> str:
@@ -77,14 +81,58 @@ def run_argument_parser() -> argparse.ArgumentParser:
         help="exit 4 when more than this share of pages is rejected (default 0.5)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    add_nightly_arguments(parser)
     return parser
+
+
+def add_nightly_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of scheduled runs (issue 6): dates, ledger verification, log format."""
+    parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the day that fills {date} in --input and names the run (default: yesterday, UTC)",
+    )
+    parser.add_argument("--from", dest="from_date", metavar="YYYY-MM-DD", help="backfill: first day")
+    parser.add_argument("--to", dest="to_date", metavar="YYYY-MM-DD", help="backfill: last day (included)")
+    parser.add_argument(
+        "--verify-checksums",
+        action="store_true",
+        help="hash input files whose size and time match the ledger before skipping them",
+    )
+    parser.add_argument(
+        "--log-format", choices=["text", "json"], default="text", help="json: one JSON object per log line"
+    )
+
+
+def _dates(known: argparse.Namespace) -> tuple[date, ...]:
+    from pipeline.dates import PLACEHOLDER, date_range, parse_day, yesterday_utc
+
+    try:
+        if known.from_date or known.to_date:
+            if not (known.from_date and known.to_date):
+                raise UsageError("a backfill needs both --from and --to")
+            if known.date:
+                raise UsageError("give either --date or --from/--to, not both")
+            if known.run_id:
+                raise UsageError("a backfill names each run after its day; leave out --run-id")
+            return tuple(date_range(parse_day(known.from_date, "--from"), parse_day(known.to_date, "--to")))
+        if known.date:
+            return (parse_day(known.date, "--date"),)
+    except ValueError as error:
+        if isinstance(error, UsageError):
+            raise
+        raise UsageError(str(error)) from None
+    if any(PLACEHOLDER in given for given in known.input):
+        return (yesterday_utc(),)
+    return ()
 
 
 def parse_run_args(argv: Sequence[str]) -> tuple[RunOptions, list[str]]:
     """newsbeam's options, and the remaining arguments for Beam."""
     parser = run_argument_parser()
     known, beam_args = parser.parse_known_args(list(argv))
-    run_id = known.run_id or default_run_id()
+    dates = _dates(known)
+    run_id = known.run_id or (dates[0].isoformat() if dates else default_run_id())
     if not all(char.isalnum() or char in "._-" for char in run_id):
         raise UsageError(f"--run-id {run_id!r} may only hold letters, digits, '.', '_' and '-'")
     if not 0.0 <= known.max_reject_ratio <= 1.0:
@@ -99,6 +147,9 @@ def parse_run_args(argv: Sequence[str]) -> tuple[RunOptions, list[str]]:
         reprocess=known.reprocess,
         max_reject_ratio=known.max_reject_ratio,
         quiet=known.quiet,
+        dates=dates,
+        verify_checksums=known.verify_checksums,
+        log_format=known.log_format,
     )
     return options, beam_args
 

@@ -17,7 +17,12 @@ def format_summary(manifest: dict[str, Any]) -> str:
     seconds = manifest["timings"]["total_seconds"]
     rate = counts["pages_read"] / seconds if seconds else 0.0
     rows = [
-        ("files read", f"{counts['files']}"),
+        (
+            "files read",
+            f"{counts['files']}  ({counts['skipped_files']} skipped: read by earlier runs)"
+            if counts.get("skipped_files")
+            else f"{counts['files']}",
+        ),
         ("pages read", f"{counts['pages_read']}  ({rate:.1f} pages/s)"),
         (
             "articles",

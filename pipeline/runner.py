@@ -1,4 +1,4 @@
-"""Running one ``newsbeam run``: validate, lock, run the pipeline, check, publish.
+"""Running one ``newsbeam run``: lock, recover, select new files, run the pipeline, publish.
 
 Which Beam runner executes the pipeline (:func:`choose_runner`): with no ``--runner``,
 or ``--runner DirectRunner``, newsbeam uses the engine behind Beam's DirectRunner, the
@@ -8,36 +8,87 @@ Beam 2.77's DirectRunner first tries to download Prism's binary, which needs the
 internet, and Prism ignores ``--direct_running_mode``. Name any other runner
 (``PrismRunner``, ``DataflowRunner``, ``FlinkRunner``, ``SparkRunner``, ``PortableRunner``)
 and Beam runs it as usual.
+
+A run (:func:`execute_run`) takes the output lock before anything else, completes an
+interrupted publish or removes what a crashed run staged (``pipeline/publish.py``), lists
+its inputs and leaves out the files the ledger says earlier runs consumed
+(``pipeline/ledger.py``), runs the pipeline on the rest, stages its ledger shard and
+publishes everything at once. The lock is released on every path out.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineRunner
 
 from pipeline.assembly import build_pipeline
 from pipeline.config import Config
+from pipeline.ledger import (
+    InputFile,
+    ledger_shard_lines,
+    list_input_files,
+    load_ledger,
+    read_consumed,
+    select_files,
+    shard_path,
+)
 from pipeline.lock import OutputLock
 from pipeline.manifest import build_manifest
 from pipeline.options import RunOptions, UsageError, uses_direct_runner
-from pipeline.publish import discard_staging, publish_run, read_written_summary, staging_path
+from pipeline.publish import (
+    discard_staging,
+    journal_path,
+    publish_run,
+    read_written_summary,
+    recover_output,
+    staging_path,
+    state_staging_path,
+)
+from transforms.faults import kill_point
+from transforms.progress import ProgressMonitor
 from transforms.read import expand_input
+from transforms.timing import last_outputs, stage_timings
 
 __all__ = ["RunFailedError", "check_inputs", "choose_runner", "execute_run"]
 
 
 PROGRESS_SECONDS = 10.0
+TERMINAL_PROGRESS_SECONDS = 0.5
+PROGRESS_FOLDER = "_progress"
+STAGE_ORDER = ("read_parse", "boilerplate", "dedup", "classify", "write")
+#: Top-level pipeline labels (``pipeline/assembly.py``) and the stage a user knows them by.
+_STAGE_OF_LABEL = {
+    "Read": "read",
+    "Record consumed files": "read",
+    "Parse": "parse",
+    "Boilerplate": "boilerplate",
+    "Dedup": "dedup",
+    "Classify": "classify",
+    "All duplicates": "write",
+    "All rejects": "write",
+    "Write": "write",
+}
+_EMPTY_WRITTEN: dict[str, Any] = {"files": [], "read": {"files": 0, "pages_read": 0, "skipped_records": 0}}
 
 
 class RunFailedError(RuntimeError):
-    """The pipeline failed; nothing of the run was published."""
+    """The run failed; nothing of it was published. ``stage`` and ``path`` say where."""
+
+    def __init__(self, message: str, stage: str = "pipeline", path: str | None = None) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -48,8 +99,6 @@ class RunOutcome:
 
 def check_inputs(inputs: tuple[str, ...]) -> None:
     """Every ``--input`` must match at least one file, or the run stops before any work."""
-    from apache_beam.io.filesystems import FileSystems
-
     for given in inputs:
         pattern = expand_input(given)
         try:
@@ -83,33 +132,46 @@ def describe_runner(options: PipelineOptions) -> str:
     return f"DirectRunner (FnApiRunner, {direct.direct_running_mode}, {direct.direct_num_workers} workers)"
 
 
-def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: Any = print) -> RunOutcome:
-    """Run the pipeline and publish its output; raises on failure with nothing published."""
+def execute_run(
+    run: RunOptions,
+    config: Config,
+    options: PipelineOptions,
+    say: Callable[[str], Any] = print,
+    files: Sequence[InputFile] | None = None,
+) -> RunOutcome:
+    """Run and publish; raises with nothing published. ``files``: read these, not a listing."""
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     staging = staging_path(run.output, run.run_id)
+    state_staging = state_staging_path(run.state, run.run_id)
     with OutputLock(run.output, run.run_id):
-        discard_staging(staging)  # left by a run with this id that crashed
-        runner_name = describe_runner(options)
-        say(f"newsbeam: run {run.run_id} on {runner_name}")
-        say(f"newsbeam: reading {', '.join(run.inputs)}")
-        pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
-        build_pipeline(
-            pipeline,
-            run.inputs,
-            config,
-            run.run_id,
-            staging,
-            progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
-            state=run.state,
-        )
+        phase = "recover"
         try:
-            result = pipeline.run()
-            result.wait_until_finish()
-            pipeline_seconds = time.perf_counter() - clock
-            written = read_written_summary(staging)
+            recover_output(run.output, run.state, say)
+            phase = "list"
+            listed = list(files) if files is not None else list_input_files(run.inputs)
+            ledger = load_ledger(run.state, ignore_run_id=run.run_id)
+            selection = select_files(listed, ledger, run.reprocess, run.verify_checksums)
+            say(
+                f"newsbeam: run {run.run_id}: {len(selection.to_read)} files to read, "
+                f"{len(selection.skipped)} skipped (read by earlier runs)"
+            )
+            phase = "pipeline"
+            runner_name = describe_runner(options)
+            timings: dict[str, Any] = {}
+            if selection.to_read:
+                written, timings = _run_pipeline(run, config, options, selection.to_read, say, runner_name)
+                consumed = read_consumed(staging)
+                with FileSystems.create(shard_path(state_staging, run.run_id)) as handle:
+                    handle.write(ledger_shard_lines(selection.to_read, consumed, run.run_id))
+            else:
+                say("newsbeam: nothing new to read; publishing an empty run")
+                written, timings = _EMPTY_WRITTEN, {"pipeline_seconds": 0.0}
+            kill_point("pipeline-done")
+            phase = "publish"
             publish_clock = time.perf_counter()
             say("newsbeam: pipeline finished; publishing")
+            metric_pages_read = timings.pop("_metric_pages_read", None)
             manifest = build_manifest(
                 run_id=run.run_id,
                 started_at=started.isoformat(timespec="seconds"),
@@ -119,20 +181,81 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
                 inputs=list(run.inputs),
                 output=run.output,
                 runner=runner_name,
-                timings={"pipeline_seconds": round(pipeline_seconds, 3)},
-                metric_pages_read=_metric(result, "pages_read"),
+                timings=timings,
+                metric_pages_read=metric_pages_read,
             )
+            manifest["counts"]["skipped_files"] = len(selection.skipped)
+            manifest["state_files"] = [shard_path(run.state, run.run_id)] if selection.to_read else []
             manifest["timings"]["publish_seconds"] = round(time.perf_counter() - publish_clock, 3)
             manifest["timings"]["total_seconds"] = round(time.perf_counter() - clock, 3)
             publish_run(run.output, run.run_id, staging, written, manifest, state=run.state)
         except BaseException as error:
-            discard_staging(staging)
+            if not FileSystems.exists(journal_path(run.output, run.run_id)):
+                discard_staging(staging)
+                discard_staging(state_staging)
             if isinstance(error, Exception):
-                raise RunFailedError(f"{type(error).__name__}: {error}") from error
+                raise _failure(error, phase) from error
             raise
     counts = manifest["counts"]
     ratio = counts["rejects"] / counts["pages_read"] if counts["pages_read"] else 0.0
     return RunOutcome(manifest=manifest, reject_ratio=ratio)
+
+
+def _run_pipeline(
+    run: RunOptions,
+    config: Config,
+    options: PipelineOptions,
+    to_read: Sequence[InputFile],
+    say: Callable[[str], Any],
+    runner_name: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run the pipeline on ``to_read``; the writer's summary and the timings for the manifest."""
+    staging = staging_path(run.output, run.run_id)
+    say(f"newsbeam: run {run.run_id} on {runner_name}")
+    say(f"newsbeam: reading {', '.join(run.inputs)}")
+    pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
+    terminal = sys.stderr.isatty() and run.log_format == "text"
+    # Workers report often on a terminal (a bar), every PROGRESS_SECONDS otherwise (log lines).
+    interval = 0.0 if run.quiet else (TERMINAL_PROGRESS_SECONDS if terminal else PROGRESS_SECONDS)
+    if "://" in run.output and interval:
+        interval = max(interval, PROGRESS_SECONDS)  # tallies on an object store: a write each time
+    progress_folder = f"{staging}/{PROGRESS_FOLDER}"
+    build_pipeline(
+        pipeline,
+        run.inputs,
+        config,
+        run.run_id,
+        staging,
+        progress_seconds=interval,
+        files=[(item.path, item.size) for item in to_read],
+        progress_folder=progress_folder,
+        state=run.state,
+    )
+    started_ms = int(time.time() * 1000)
+    clock = time.perf_counter()
+    total_bytes = sum(item.size for item in to_read)
+    with ProgressMonitor(progress_folder, len(to_read), total_bytes, interval, say, terminal):
+        result = pipeline.run()
+        result.wait_until_finish()
+    timings: dict[str, Any] = {"pipeline_seconds": round(time.perf_counter() - clock, 3)}
+    timings.update(stage_timings(last_outputs(result), started_ms, STAGE_ORDER))
+    timings["_metric_pages_read"] = _metric(result, "pages_read")
+    return read_written_summary(staging), timings
+
+
+def _failure(error: Exception, phase: str) -> RunFailedError:
+    """Which stage failed, on which input file, with which exception (for the exit-1 message)."""
+    text = str(error).strip()
+    first_line = text.splitlines()[0] if text else ""
+    stage = phase
+    running = re.search(r"while running '([^'/]+)", text)
+    if running:
+        stage = _STAGE_OF_LABEL.get(running.group(1), running.group(1))
+    # The read stage raises InputFileError("<path>: <exception>"); Beam may re-raise it wrapped.
+    found = re.search(r"(?:^|InputFileError: )(\S+?): (\w+(?:Error|Exception)\b.*)", first_line)
+    if found and (type(error).__name__ == "InputFileError" or "InputFileError" in text):
+        return RunFailedError(found.group(2), stage="read", path=found.group(1))
+    return RunFailedError(f"{type(error).__name__}: {first_line}", stage=stage, path=None)
 
 
 def _metric(result: Any, name: str) -> int | None:

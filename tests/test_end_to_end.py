@@ -183,6 +183,7 @@ def test_rerun_with_the_same_id_replaces_only_that_run(tmp_path: Path):
             str(output),
             "--run-id",
             "second",
+            "--reprocess",  # "first" consumed the file already (the ledger would skip it)
             "--direct_running_mode",
             "in_memory",
         )

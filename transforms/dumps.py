@@ -61,6 +61,8 @@ class DumpSummary:
     pages: int = 0
     rejects: int = 0
     skipped_records: int = 0
+    #: The content checksum of the whole file (``transforms/checksum.py``), for the ledger.
+    checksum: str = ""
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ class DumpSummary:
             "pages": self.pages,
             "rejects": self.rejects,
             "skipped_records": self.skipped_records,
+            "checksum": self.checksum,
         }
 
 

@@ -1,0 +1,184 @@
+"""The ledger's decisions, checksums while reading, stage timings and publish planning, without a runner."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline.ledger import (
+    InputFile,
+    LedgerEntry,
+    is_consumed,
+    ledger_key,
+    ledger_shard_lines,
+    list_input_files,
+    load_ledger,
+    select_files,
+)
+from pipeline.publish import _earlier_part_files, _earlier_state_files, complete_publish, plan_publish
+from pipeline.watch import complete_files
+from transforms.checksum import HashingReader, file_checksum
+from transforms.timing import stage_timings
+
+FILE = InputFile("/d/a.html", 100, 1000.0)
+
+
+def entry(size: int = 100, mtime: float = 1000.0, checksum: str = "c1") -> LedgerEntry:
+    return LedgerEntry("/d/a.html", size, mtime, checksum, "earlier")
+
+
+def never(path: str) -> str:
+    raise AssertionError(f"{path} should not be hashed")
+
+
+def test_same_size_and_time_is_consumed_without_hashing():
+    assert is_consumed(FILE, [entry()], never)
+
+
+def test_another_size_is_read_again_without_hashing():
+    assert not is_consumed(FILE, [entry(size=99)], never)
+
+
+def test_a_touched_file_is_hashed_and_skipped_only_if_its_content_is_the_same():
+    assert is_consumed(FILE, [entry(mtime=5.0)], lambda path: "c1")
+    assert not is_consumed(FILE, [entry(mtime=5.0)], lambda path: "c2")
+
+
+def test_verify_hashes_even_when_size_and_time_match():
+    assert not is_consumed(FILE, [entry()], lambda path: "changed", verify=True)
+    assert is_consumed(FILE, [entry()], lambda path: "c1", verify=True)
+
+
+def test_an_entry_without_checksum_never_matches():
+    assert not is_consumed(FILE, [entry(checksum="")], never)
+
+
+def test_select_files_splits_and_reprocess_reads_everything():
+    other = InputFile("/d/b.html", 5, 1.0)
+    ledger = {"/d/a.html": [entry()]}
+    selection = select_files([FILE, other], ledger, checksum_of=never)
+    assert selection.to_read == (other,) and selection.skipped == (FILE,)
+    assert select_files([FILE, other], ledger, reprocess=True, checksum_of=never).to_read == (FILE, other)
+
+
+def test_each_file_is_hashed_at_most_once():
+    calls = []
+    ledger = {"/d/a.html": [entry(mtime=1.0, checksum="x"), entry(mtime=2.0, checksum="y")]}
+    select_files([FILE], ledger, checksum_of=lambda path: calls.append(path) or "z")
+    assert calls == ["/d/a.html"]
+
+
+def test_shard_lines_are_sorted_deterministic_and_leave_out_files_without_checksum(tmp_path: Path):
+    files = [InputFile("/d/b", 2, 2.0), InputFile("/d/a", 1, 1.0), InputFile("/d/c", 3, 3.0)]
+    body = ledger_shard_lines(files, {"/d/a": "ha", "/d/b": "hb"}, "r1")
+    assert body == ledger_shard_lines(list(reversed(files)), {"/d/b": "hb", "/d/a": "ha"}, "r1")
+    records = [orjson.loads(line) for line in body.splitlines()]
+    assert [record["path"] for record in records] == ["/d/a", "/d/b"]
+    assert records[0] == {"path": "/d/a", "size": 1, "mtime": 1.0, "checksum": "ha", "run_id": "r1"}
+
+
+def test_load_ledger_ignores_the_shard_of_the_run_being_rerun(tmp_path: Path):
+    (tmp_path / "ledger").mkdir()
+    for run_id in ("one", "two"):
+        line = ledger_shard_lines([InputFile(f"/d/{run_id}", 1, 1.0)], {f"/d/{run_id}": "h"}, run_id)
+        (tmp_path / "ledger" / f"{run_id}.jsonl").write_bytes(line)
+    assert set(load_ledger(str(tmp_path))) == {"/d/one", "/d/two"}
+    assert set(load_ledger(str(tmp_path), ignore_run_id="two")) == {"/d/one"}
+    assert load_ledger(str(tmp_path / "missing")) == {}
+
+
+def test_listing_skips_hidden_files_and_done_markers_and_keys_are_absolute(tmp_path: Path):
+    (tmp_path / "a.html").write_text("x")
+    (tmp_path / "a.html.done").write_text("")
+    (tmp_path / ".partial.html").write_text("x")
+    listed = list_input_files([str(tmp_path)])
+    assert [Path(item.path).name for item in listed] == ["a.html"] and listed[0].size == 1
+    assert ledger_key("relative/x.html").startswith("/") and ledger_key("gs://b/x") == "gs://b/x"
+
+
+@pytest.mark.parametrize("read_only", [0, 10, 10_000])
+def test_hashing_reader_covers_the_whole_file_however_much_the_parser_read(tmp_path: Path, read_only: int):
+    data = gzip.compress(b"<p>page</p>" * 500)
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(data)
+    reader = HashingReader(io.BytesIO(data))
+    if read_only:
+        reader.read1(read_only)
+    assert reader.finish() == file_checksum(str(path))
+
+
+def test_stage_timings_are_completion_times_and_what_each_stage_added():
+    timings = stage_timings(
+        {"read_parse": 3000, "dedup": 3500, "write": 4000}, 1000, ("read_parse", "dedup", "classify", "write")
+    )
+    assert timings == {
+        "stages": {"read_parse": 2.0, "dedup": 0.5, "write": 0.5},
+        "finished_after": {"read_parse": 2.0, "dedup": 2.5, "write": 3.0},
+    }
+
+
+def test_complete_files_wait_for_a_stable_size_or_a_marker():
+    a, b, c = InputFile("/in/a", 1, 1.0), InputFile("/in/b", 2, 1.0), InputFile("/in/x/c", 3, 1.0)
+    previous = {"/in/a": (1, 1.0), "/in/b": (1, 1.0)}
+    assert complete_files([a, b, c], previous, set()) == [a]
+    assert complete_files([a, b, c], {}, {"/in/b.done", "/in/x/.done"}) == [b, c]
+
+
+def test_earlier_files_of_a_run_id_are_matched_exactly(tmp_path: Path):
+    for name in ("part-a-00000.jsonl", "part-a-b-00000.jsonl", "part-a-00001.jsonl"):
+        (tmp_path / "rejects").mkdir(exist_ok=True)
+        (tmp_path / "rejects" / name).write_text("{}\n")
+    for name in ("a.jsonl", "a.b.jsonl", "a-b.jsonl"):
+        (tmp_path / "_state" / "ledger").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "_state" / "ledger" / name).write_text("{}\n")
+    assert [Path(p).name for p in _earlier_part_files(str(tmp_path), "a")] == [
+        "part-a-00000.jsonl",
+        "part-a-00001.jsonl",
+    ]
+    assert [Path(p).name for p in _earlier_state_files(str(tmp_path / "_state"), "a")] == ["a.jsonl"]
+
+
+def test_complete_publish_is_idempotent_and_removes_what_the_new_run_does_not_replace(tmp_path: Path):
+    output, state = tmp_path / "out", tmp_path / "out" / "_state"
+    (output / "rejects").mkdir(parents=True)
+    (output / "rejects" / "part-r-00001.jsonl").write_text("old\n")  # the earlier run had two shards
+    (output / "_runs").mkdir()
+    (output / "_runs" / "r.json").write_text("{}")
+    staging = output / ".staging-r"
+    (staging / "rejects").mkdir(parents=True)
+    (staging / "rejects" / "part-r-00000.jsonl").write_text("new\n")
+    (staging / "_manifest.json").write_text('{"run_id": "r"}')
+    (state / ".staging-r" / "ledger").mkdir(parents=True)
+    (state / ".staging-r" / "ledger" / "r.jsonl").write_text("entry\n")
+    written = {"files": [{"file": "rejects/part-r-00000.jsonl"}]}
+    plan = plan_publish(str(output), "r", str(staging), written, str(state))
+    assert plan["remove"] == [str(output / "rejects" / "part-r-00001.jsonl")]
+    complete_publish(plan)
+    complete_publish(plan)  # a second pass (recovery after a kill at the very end) changes nothing
+    assert (output / "rejects" / "part-r-00000.jsonl").read_text() == "new\n"
+    assert not (output / "rejects" / "part-r-00001.jsonl").exists()
+    assert (output / "_runs" / "r.json").read_text() == '{"run_id": "r"}'
+    assert (state / "ledger" / "r.jsonl").read_text() == "entry\n"
+    assert not staging.exists() and not (state / ".staging-r").exists()
+
+
+def test_a_failure_is_described_by_stage_input_file_and_exception():
+    from pipeline.runner import _failure
+    from transforms.read import InputFileError
+
+    read = _failure(
+        InputFileError("/d/x.html: ValueError: bad byte [while running 'Read/Read/ParDo(_ReadFileFn)']"),
+        "pipeline",
+    )
+    assert (read.stage, read.path, str(read)) == (
+        "read",
+        "/d/x.html",
+        "ValueError: bad byte [while running 'Read/Read/ParDo(_ReadFileFn)']",
+    )
+    classify = _failure(KeyError("'x' [while running 'Classify/Map(classify)']"), "pipeline")
+    assert (classify.stage, classify.path) == ("classify", None) and str(classify).startswith("KeyError: ")
+    assert _failure(OSError("disk full"), "publish").stage == "publish"
