@@ -3,6 +3,7 @@
 ::
 
     ReadPages ─┬─ pages ── ParseArticles ── [boilerplate] ── [dedup] ── [classify] ─┐
+               │           (user steps before dedup or after classify, as listed)  │
                ├─ rejects ──────────────────────────────────────────────────────────┤
                └─ files ────────────────────────────────────────────────────────────┴─ WriteRun
 
@@ -23,6 +24,7 @@ from transforms.classify import ClassifyArticles
 from transforms.dedup import DeduplicateArticles
 from transforms.parse import ParseArticles
 from transforms.read import ReadPages
+from transforms.user_steps import ApplyUserStep
 from transforms.write import WriteRun
 
 __all__ = ["build_pipeline"]
@@ -60,6 +62,11 @@ def build_pipeline(
             articles = articles | "Classify" >> ClassifyArticles(
                 config.classify.taxonomy, config.classify.min_confidence
             )
+        elif step in config.user_steps:
+            user = config.user_steps[step]
+            stepped = articles | f"Step {step}" >> ApplyUserStep(step, user.instantiate(), user.on_error)
+            articles = stepped["articles"]
+            rejects.append(stepped["rejects"])
 
     records = {
         "articles": articles,

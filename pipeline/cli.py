@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "run":
         return _run(rest)
+    if command == "steps":
+        return _steps(rest)
     _error(f"unknown command {command!r}; try `newsbeam run --help`")
     return EXIT_USAGE
 
@@ -49,8 +51,32 @@ def _top_level_parser() -> argparse.ArgumentParser:
         prog="newsbeam",
         description="Apache Beam pipeline: folders of news-page dumps in, clean deduplicated articles out.",
     )
-    parser.add_argument("command", choices=["run"], help="run: process dumps (see `newsbeam run --help`)")
+    parser.add_argument(
+        "command",
+        choices=["run", "steps"],
+        help="run: process dumps (see `newsbeam run --help`); steps: list built-in and installed steps",
+    )
     return parser
+
+
+def _steps(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="newsbeam steps",
+        description="List the built-in steps and the steps installed under the entry-point group "
+        "newsbeam.transforms, with their parameters and one-line docs.",
+    )
+    try:
+        parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    import yaml
+
+    from pipeline.config import BUILTIN_STEPS, packaged_config_path
+    from pipeline.step_catalog import format_catalog
+
+    defaults = yaml.safe_load(packaged_config_path().read_text(encoding="utf-8")) or {}
+    print(format_catalog(BUILTIN_STEPS, defaults))
+    return EXIT_OK
 
 
 def _run(argv: list[str]) -> int:

@@ -94,15 +94,16 @@ def execute_run(run: RunOptions, config: Config, options: PipelineOptions, say: 
         say(f"newsbeam: run {run.run_id} on {runner_name}")
         say(f"newsbeam: reading {', '.join(run.inputs)}")
         pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
-        build_pipeline(
-            pipeline,
-            run.inputs,
-            config,
-            run.run_id,
-            staging,
-            progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
-        )
         try:
+            # Inside the try: a user step's PTransform can fail while it is added to the pipeline.
+            build_pipeline(
+                pipeline,
+                run.inputs,
+                config,
+                run.run_id,
+                staging,
+                progress_seconds=0.0 if run.quiet else PROGRESS_SECONDS,
+            )
             result = pipeline.run()
             result.wait_until_finish()
             pipeline_seconds = time.perf_counter() - clock
