@@ -284,6 +284,8 @@ def step_parameters(target: Any, kind: str) -> tuple[list[StepParameter], bool]:
     listed = list(signature.parameters.values())
     if kind == "function":
         listed = listed[1:]  # the article
+    elif kind == "transform" and target.__init__ is beam.PTransform.__init__:
+        listed = []  # no constructor of its own: PTransform's `label` is not a step parameter
     hints = parameter_hints(target.__init__ if inspect.isclass(target) else target)
     found: list[StepParameter] = []
     open_ended = False
@@ -319,11 +321,9 @@ def _check_params(name: str, target: Any, kind: str, given: dict[str, Any]) -> d
         if parameter.required and parameter.name not in given:
             raise StepError(f"step {name!r} needs the parameter {parameter.name!r} under `with`")
     for key, value in given.items():
-        parameter = by_name.get(key)
-        if parameter is not None and parameter.hint is not None and not check_value(value, parameter.hint):
-            raise StepError(
-                f"step {name!r} parameter {key!r} must be {describe(parameter.hint)}, not {value!r}"
-            )
+        hint = by_name[key].hint if key in by_name else None
+        if hint is not None and not check_value(value, hint):
+            raise StepError(f"step {name!r} parameter {key!r} must be {describe(hint)}, not {value!r}")
     return dict(given)
 
 

@@ -109,3 +109,10 @@ class NotAStep:
 class AlsoADoFn(beam.DoFn):
     def process(self, element: Any) -> Any:
         yield element
+
+
+class Passthrough(beam.PTransform):
+    """A PTransform step without a constructor of its own."""
+
+    def expand(self, articles: Any) -> Any:
+        return articles

@@ -43,6 +43,13 @@ def test_three_kinds_are_told_apart_and_named_after_use():
     assert bound.func is step_samples.mark
 
 
+def test_a_ptransform_without_constructor_takes_no_parameters():
+    declared, open_ended = steps.step_parameters(step_samples.Passthrough, "transform")
+    assert declared == [] and not open_ended
+    with pytest.raises(StepError, match="has no parameter 'label'"):
+        plan("parse", user("step_samples:Passthrough", **{"with": {"label": "x"}}))
+
+
 def test_read_and_write_are_implicit_but_may_be_listed_at_the_ends():
     assert plan("read", "parse", "dedup", "write").names == ("parse", "dedup")
     with pytest.raises(StepError, match="'read' only first and 'write' only last"):

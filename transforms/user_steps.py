@@ -114,8 +114,8 @@ def apply_article_step(
             article.input, f"{DROPPED_BY}:{step}", f"step {step!r} dropped the article", article.body
         )
     if not isinstance(result, Article):
-        error = TypeError(f"step {step!r} returned a {type(result).__name__}, not an Article or None")
-        return _failed(step, article, error, on_error, with_traceback=False)
+        wrong = TypeError(f"step {step!r} returned a {type(result).__name__}, not an Article or None")
+        return _failed(step, article, wrong, on_error, with_traceback=False)
     check_extra_names(step, result)
     problem = extra_problem(result.extra)
     if problem:

@@ -22,6 +22,4 @@ def drop_press_releases(
     wanted = [marker.casefold() for marker in (markers if markers is not None else DEFAULT_MARKERS)]
     opening = " ".join(article.body.split()[:look_at_words])
     text = f"{article.title or ''}\n{opening}".casefold()
-    if any(marker in text for marker in wanted):
-        return None
-    return article
+    return None if any(marker in text for marker in wanted) else article
