@@ -3,6 +3,7 @@
 ::
 
     ReadPages ─┬─ pages ── ParseArticles ── [boilerplate] ── [dedup] ── [classify] ─┐
+               │           (user steps before dedup or after classify, as listed)  │
                ├─ rejects ──────────────────────────────────────────────────────────┤
                └─ files ────────────────────────────────────────────────────────────┴─ WriteRun
 
@@ -27,6 +28,7 @@ from transforms.dedup_state import ReadDedupState, WriteDedupState
 from transforms.parse import ParseArticles
 from transforms.read import ReadPages
 from transforms.timing import StageClock
+from transforms.user_steps import ApplyUserStep
 from transforms.write import WriteRun
 
 __all__ = ["build_pipeline"]
@@ -92,6 +94,11 @@ def build_pipeline(
                 config.classify.model_path,
                 config.classify.confidence,
             )
+        elif step in config.user_steps:
+            user = config.user_steps[step]
+            stepped = articles | f"Step {step}" >> ApplyUserStep(step, user.instantiate(), user.on_error)
+            articles = stepped["articles"]
+            rejects.append(stepped["rejects"])
         if step != "parse":
             articles = articles | f"Clock {step}" >> StageClock(step)
 

@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pipeline.watch import main as watch_main
 
         return watch_main(rest)
+    if command == "steps":
+        return _steps(rest)
     _error(f"unknown command {command!r}; try `newsbeam --help`")
     return EXIT_USAGE
 
@@ -76,10 +78,11 @@ def _top_level_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "command",
-        choices=["run", "runs", "watch", "state", "sections"],
+        choices=["run", "runs", "watch", "state", "sections", "steps"],
         help="run: process dumps (see `newsbeam run --help`); runs: list the runs of an output "
         "folder; watch: run whenever complete new files arrive; state compact: merge the dedup "
-        "index's shards; sections: train or evaluate the section classifier",
+        "index's shards; sections: train or evaluate the section classifier; steps: list built-in "
+        "and installed steps",
     )
     return parser
 
@@ -108,6 +111,26 @@ def _state(argv: list[str]) -> int:
         f"-> {summary['files']} file(s) in {args.state.rstrip('/')}/dedup",
         flush=True,
     )
+    return EXIT_OK
+
+
+def _steps(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="newsbeam steps",
+        description="List the built-in steps and the steps installed under the entry-point group "
+        "newsbeam.transforms, with their parameters and one-line docs.",
+    )
+    try:
+        parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    import yaml
+
+    from pipeline.config import BUILTIN_STEPS, packaged_config_path
+    from pipeline.step_catalog import format_catalog
+
+    defaults = yaml.safe_load(packaged_config_path().read_text(encoding="utf-8")) or {}
+    print(format_catalog(BUILTIN_STEPS, defaults))
     return EXIT_OK
 
 

@@ -12,13 +12,15 @@ take as constructor arguments, so no stage reads files or globals of its own.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pipeline.steps import StepError, StepPlan, UserStep, plan_steps
 from transforms.classify import DEFAULT_CONFIDENCE
 from transforms.minhash import LshParams, choose_bands
 from transforms.near_dedup import PREFERENCES, NearDedupSettings
@@ -94,6 +96,8 @@ class Config:
     #: sha256 of the merged settings and the taxonomy, recorded in the manifest.
     sha256: str
     source: str
+    #: The user steps named in ``steps``, by name (pipeline/steps.py).
+    user_steps: Mapping[str, UserStep] = field(default_factory=dict)
 
 
 def packaged_config_path() -> Path:
@@ -182,6 +186,7 @@ def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) ->
     if len(set(partition_by)) != len(partition_by):
         raise ConfigError("write.partition_by names a field twice")
 
+    plan = _steps(settings["steps"])
     config = Config(
         parse=ParseSettings(
             min_words=_bounded(parse, "min_words", "parse", low=0),
@@ -200,9 +205,10 @@ def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) ->
             partition_by=tuple(partition_by),
             max_records_per_file=_bounded(write, "max_records_per_file", "write", low=1),
         ),
-        steps=_steps(settings["steps"]),
+        steps=plan.names,
         sha256=_digest(settings, taxonomy_path, model_path),
         source=source,
+        user_steps=plan.user_steps,
     )
     return config
 
@@ -316,25 +322,12 @@ def _seconds(section: dict[str, Any], key: str, where: str) -> float:
     return float(value)
 
 
-def _steps(steps: Any) -> tuple[str, ...]:
-    if not isinstance(steps, list) or not steps:
-        raise ConfigError("steps must be a non-empty list of step names")
-    names: list[str] = []
-    for step in steps:
-        if isinstance(step, dict):
-            raise ConfigError(
-                f"steps holds a user step ({step.get('use', step)!r}); user steps are not supported yet"
-            )
-        if step not in BUILTIN_STEPS:
-            raise ConfigError(f"steps holds {step!r}, which is not a known step ({', '.join(BUILTIN_STEPS)})")
-        if step in names:
-            raise ConfigError(f"steps lists {step!r} twice")
-        names.append(step)
-    if "parse" not in names:
-        raise ConfigError("steps must include 'parse': every other step works on parsed articles")
-    if names[0] != "parse":
-        raise ConfigError("steps must start with 'parse'")
-    return tuple(names)
+def _steps(steps: Any) -> StepPlan:
+    """Built-in step names and user steps, resolved and checked by pipeline/steps.py."""
+    try:
+        return plan_steps(steps, BUILTIN_STEPS)
+    except StepError as error:
+        raise ConfigError(str(error)) from error
 
 
 def _digest(settings: dict[str, Any], taxonomy_path: Path, model_path: Path | None) -> str:

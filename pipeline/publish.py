@@ -54,6 +54,7 @@ __all__ = [
     "publish_run",
     "read_written_summary",
     "recover_output",
+    "staged_state_files",
     "staging_path",
     "state_staging_path",
     "write_json_atomically",
@@ -232,6 +233,12 @@ def _match(patterns: list[str]) -> list[str]:
     except BeamIOError:
         return []
     return [metadata.path for result in results for metadata in result.metadata_list]
+
+
+def staged_state_files(state: str, run_id: str) -> list[str]:
+    """Where the state files that run ``run_id`` staged will be once it has published."""
+    folder = state_staging_path(state, run_id)
+    return [f"{state}/{path[len(folder) + 1 :]}" for path in _files_under(folder)]
 
 
 def _files_under(folder: str) -> list[str]:

@@ -52,6 +52,7 @@ from pipeline.publish import (
     publish_run,
     read_written_summary,
     recover_output,
+    staged_state_files,
     staging_path,
     state_staging_path,
 )
@@ -185,7 +186,7 @@ def execute_run(
                 metric_pages_read=metric_pages_read,
             )
             manifest["counts"]["skipped_files"] = len(selection.skipped)
-            manifest["state_files"] = [shard_path(run.state, run.run_id)] if selection.to_read else []
+            manifest["state_files"] = staged_state_files(run.state, run.run_id)
             manifest["timings"]["publish_seconds"] = round(time.perf_counter() - publish_clock, 3)
             manifest["timings"]["total_seconds"] = round(time.perf_counter() - clock, 3)
             publish_run(run.output, run.run_id, staging, written, manifest, state=run.state)

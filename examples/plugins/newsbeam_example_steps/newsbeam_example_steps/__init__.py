@@ -1,0 +1,11 @@
+"""Example newsbeam user steps, one of each kind.
+
+* :func:`~newsbeam_example_steps.press.drop_press_releases`: a plain function
+  ``Article -> Article | None``;
+* :class:`~newsbeam_example_steps.syndication.MarkSyndicated`: a ``beam.PTransform`` that
+  groups the whole run's articles and feeds the result back as a side input;
+* :class:`~newsbeam_example_steps.entities.TagEntities`: a class whose ``setup()`` loads a
+  lookup table once per worker and whose ``process()`` tags each article.
+
+``pyproject.toml`` registers them under the entry-point group ``newsbeam.transforms``.
+"""

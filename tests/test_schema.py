@@ -1,0 +1,87 @@
+"""schema/article.schema.json: every record an end-to-end run writes validates against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from plugin_install import DUMPS, newsbeam
+from schema_check import SCHEMA_PATH, validate_output, validator
+
+from transforms.records import ARTICLE_FIELDS, SCHEMA_VERSION
+
+pytest.importorskip("jsonschema")
+
+
+@pytest.fixture(scope="module")
+def run_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("schema") / "out"
+    result = newsbeam(
+        "run",
+        "--input",
+        str(DUMPS),
+        "--output",
+        str(output),
+        "--run-id",
+        "schema",
+        "--direct_running_mode",
+        "in_memory",
+    )
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_every_record_of_the_example_run_validates(run_output: Path):
+    manifest = json.loads((run_output / "_runs" / "schema.json").read_text())
+    checked = validate_output(run_output)
+    counts = manifest["counts"]
+    assert checked == {
+        "article": counts["articles"],
+        "duplicate": counts["duplicates"],
+        "reject": counts["rejects"],
+        "manifest": 1,
+    }
+
+
+def test_schema_matches_the_record_model():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    article = schema["$defs"]["article"]
+    assert article["required"] == list(ARTICLE_FIELDS)
+    assert article["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+
+
+@pytest.mark.parametrize(
+    ("definition", "record"),
+    [
+        (
+            "reject",
+            {
+                "input": {"path": "a", "record": 0},
+                "reason": "Bad Reason",
+                "detail": "x",
+                "excerpt": None,
+                "run_id": "r",
+            },
+        ),
+        (
+            "reject",
+            {"input": {"path": "a"}, "reason": "not_article", "detail": "x", "excerpt": None, "run_id": "r"},
+        ),
+        (
+            "duplicate",
+            {
+                "id": "a",
+                "url": None,
+                "duplicate_of": "b",
+                "kind": "fuzzy",
+                "similarity": 1.0,
+                "input": {"path": "a", "record": 0},
+                "run_id": "r",
+            },
+        ),
+        ("manifest", {"run_id": "r", "status": "failed"}),
+    ],
+)
+def test_the_schema_refuses_broken_records(definition: str, record: dict):
+    assert list(validator(definition).iter_errors(record))
