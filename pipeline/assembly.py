@@ -26,7 +26,8 @@ from transforms.classify import ClassifyArticles
 from transforms.dedup import DeduplicateArticles
 from transforms.dedup_state import ReadDedupState, WriteDedupState
 from transforms.parse import ParseArticles
-from transforms.read import ReadPages
+from transforms.read import RECORD_OFFSETS, ReadPages
+from transforms.splits import ResolveRecordIndices
 from transforms.timing import StageClock
 from transforms.user_steps import ApplyUserStep
 from transforms.write import WriteRun
@@ -54,15 +55,26 @@ def build_pipeline(
     moves into place. Each stage's output passes a :class:`StageClock` for the manifest's timings.
     """
     read = pipeline | "Read" >> ReadPages(
-        inputs, config.parse.max_page_bytes, progress_seconds, files=files, progress_folder=progress_folder
+        inputs,
+        config.parse.max_page_bytes,
+        progress_seconds,
+        files=files,
+        progress_folder=progress_folder,
+        split_bytes=config.parse.split_bytes,
     )
     read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
-    rejects = [read["rejects"]]
-    duplicates = []
-
     parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words, config.parse.timeout_seconds)
-    articles = parsed["articles"] | "Clock read_parse" >> StageClock("read_parse")
-    rejects.append(parsed["rejects"])
+    articles = parsed["articles"]
+    rejects = [read["rejects"], parsed["rejects"]]
+    if RECORD_OFFSETS in read:  # some file was read in ranges: count its pages from the file's start
+        offsets = read[RECORD_OFFSETS]
+        articles = articles | "Record indices" >> ResolveRecordIndices(offsets)
+        rejects = [
+            stream | f"Record indices of rejects {i}" >> ResolveRecordIndices(offsets)
+            for i, stream in enumerate(rejects)
+        ]
+    articles = articles | "Clock read_parse" >> StageClock("read_parse")
+    duplicates = []
 
     for step in config.steps:
         if step == "boilerplate":

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from pipeline.steps import StepError, StepPlan, UserStep, plan_steps
+from transforms.checksum import CHECKSUM_BLOCK
 from transforms.classify import DEFAULT_CONFIDENCE
 from transforms.minhash import LshParams, choose_bands
 from transforms.near_dedup import PREFERENCES, NearDedupSettings
@@ -55,6 +56,8 @@ class ParseSettings:
     max_page_bytes: int
     #: Per-page extraction budget; see transforms.deadline.
     timeout_seconds: float = 5.0
+    #: Big JSONL and WARC files are read in ranges of this many bytes; see transforms.splits.
+    split_bytes: int = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,7 @@ def _build(settings: dict[str, Any], base_dirs: dict[str, Path], source: str) ->
             min_words=_bounded(parse, "min_words", "parse", low=0),
             max_page_bytes=_bounded(read, "max_page_bytes", "read", low=1),
             timeout_seconds=_seconds(parse, "timeout_seconds", "parse"),
+            split_bytes=_split_bytes(read),
         ),
         boilerplate=BoilerplateSettings(min_pages=_bounded(boilerplate, "min_pages", "boilerplate", low=2)),
         classify=ClassifySettings(
@@ -304,6 +308,13 @@ def _bounded(section: dict[str, Any], key: str, where: str, low: int) -> int:
     if value < low:
         raise ConfigError(f"{where}.{key} must be at least {low}, not {value}")
     return int(value)
+
+
+def _split_bytes(read: dict[str, Any]) -> int:
+    value = _bounded(read, "split_bytes", "read", low=CHECKSUM_BLOCK)
+    if value % CHECKSUM_BLOCK:
+        raise ConfigError(f"read.split_bytes must be a multiple of {CHECKSUM_BLOCK} (1 MiB), not {value}")
+    return value
 
 
 def _probability(section: dict[str, Any], key: str, where: str) -> float:

@@ -36,7 +36,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from transforms.decode import UndecodableError, charset_from_content_type, decode_page
 from transforms.records import Page, Provenance, Reject
 
-__all__ = ["DumpSummary", "read_dump", "sniff_format"]
+__all__ = ["GZIP_MAGIC", "DumpSummary", "read_dump", "read_dump_range", "sniff_format"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
@@ -121,6 +121,34 @@ def _read_dump(
             f"the compressed file ends early or is corrupt, after {summary.pages} pages: {source.truncation}"
         )
         yield Reject.of(Provenance(path, summary.pages), "truncated", detail)
+
+
+def read_dump_range(
+    stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int, kind: str, limit: int, chunk: int
+) -> Iterator[Page | Reject]:
+    """The pages of one byte range of a big JSONL or WARC file (``transforms/splits.py``).
+
+    ``stream`` starts on the range's first record; the records that start in its first
+    ``limit`` bytes are read (the last one to its end, past ``limit``). ``kind`` is
+    ``jsonl``, ``warc`` or ``warc.gz`` (gzipped record by record, which warcio reads as
+    it comes, so that record offsets count compressed bytes like ``limit``).
+    """
+    source = _Source(stream)
+    summary.format = "jsonl" if kind == "jsonl" else "warc"
+    summary.compressed = kind.endswith(".gz")
+    reader = _read_jsonl if kind == "jsonl" else _read_warc
+    for item in reader(source, path, summary, max_page_bytes, limit, chunk):
+        summary.pages += 1
+        if isinstance(item, Reject):
+            summary.rejects += 1
+        yield item
+    if source.truncation:
+        detail = (
+            f"the file ends early or is corrupt, {summary.pages} pages into the range: {source.truncation}"
+        )
+        summary.pages += 1
+        summary.rejects += 1
+        yield Reject.of(Provenance(path, summary.pages - 1, chunk), "truncated", detail)
 
 
 def sniff_format(name: str, head: bytes) -> str:
@@ -224,16 +252,22 @@ def _page_from_bytes(
 
 
 def _read_jsonl(
-    source: _Source, path: str, summary: DumpSummary, max_page_bytes: int
+    source: _Source,
+    path: str,
+    summary: DumpSummary,
+    max_page_bytes: int,
+    limit: int | None = None,
+    chunk: int = 0,
 ) -> Iterator[Page | Reject]:
-    index = 0
-    while True:
+    index = position = 0
+    while limit is None or position < limit:
         line = source.stream.readline()
+        position += len(line)
         if not line or (source.truncation and not line.endswith(b"\n")):
             return  # the end, or the start of a line the cut took away (its reject follows)
         if not line.strip():
             continue
-        yield _page_from_json_line(line, Provenance(path, index), max_page_bytes)
+        yield _page_from_json_line(line, Provenance(path, index, chunk), max_page_bytes)
         index += 1
 
 
@@ -274,20 +308,29 @@ def _page_from_json_line(line: bytes, where: Provenance, max_page_bytes: int) ->
 
 
 def _read_warc(
-    source: _Source, path: str, summary: DumpSummary, max_page_bytes: int
+    source: _Source,
+    path: str,
+    summary: DumpSummary,
+    max_page_bytes: int,
+    limit: int | None = None,
+    chunk: int = 0,
 ) -> Iterator[Page | Reject]:
     index = 0
     records = ArchiveIterator(source.stream, arc2warc=True)
     while True:
-        where = Provenance(path, index)
+        where = Provenance(path, index, chunk)
         try:
             record = next(records)
-            if record.rec_type != "response":
+            is_page = record.rec_type == "response"
+            page = _page_from_warc_record(record, where, max_page_bytes) if is_page else None
+            if is_page and source.truncation and getattr(record.raw_stream, "limit", 0) > 0:
+                return  # the cut fell inside this record: the reject for the cut follows
+            # warcio knows a record's offset only once it has read it to its end.
+            if limit is not None and records.get_record_offset() >= limit:
+                return  # the first record of the next range
+            if page is None:
                 summary.skipped_records += 1
                 continue
-            page = _page_from_warc_record(record, where, max_page_bytes)
-            if source.truncation and getattr(record.raw_stream, "limit", 0) > 0:
-                return  # the cut fell inside this record: the reject for the cut follows
         except StopIteration:
             return
         except (*_TRUNCATION_ERRORS, ArchiveLoadFailed, ValueError) as error:

@@ -10,6 +10,13 @@ Outputs, as a dict: ``pages`` (:class:`Page`), ``rejects`` (:class:`Reject`) and
 ``files`` (one :class:`DumpSummary` record per file, for the manifest and the ledger, with
 the file's content checksum, hashed while the file is read).
 
+A JSONL or WARC file larger than ``split_bytes`` is read in byte ranges spread over the
+workers (``transforms/splits.py``); then the outputs also hold ``record_offsets``, a
+singleton for :class:`~transforms.splits.ResolveRecordIndices`, which the pipeline applies
+to the records of the later stages so that every page's ``record`` counts from the start
+of its file. The files are listed, and the big ones' first bytes read, when the pipeline
+is built.
+
 ``ReadPages(files=[(path, size), ...])`` reads exactly the files the driver listed (the
 incremental runs of ``pipeline/ledger.py`` decide there which files are new) instead of
 matching patterns. An unexpected error while reading a file fails the run with an
@@ -19,24 +26,44 @@ matching patterns. An unexpected error while reading a file fails the run with a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import apache_beam as beam
-from apache_beam.io import fileio
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from transforms.checksum import HashingReader
-from transforms.dumps import DumpSummary, read_dump
+from transforms.checksum import HashingReader, RangeHashingReader
+from transforms.dumps import DumpSummary, read_dump, read_dump_range
 from transforms.faults import fail_point
 from transforms.progress import ProgressLine
 from transforms.records import Page, Provenance, Reject
+from transforms.splits import (
+    FileRange,
+    PrefixedReader,
+    find_record_start,
+    merge_range_summaries,
+    open_range,
+    plan_file_ranges,
+    range_offsets,
+)
 
-__all__ = ["InputFileError", "ReadPages", "expand_input", "is_hidden"]
+__all__ = [
+    "DEFAULT_SPLIT_BYTES",
+    "RECORD_OFFSETS",
+    "InputFileError",
+    "ReadPages",
+    "expand_input",
+    "is_hidden",
+    "match_files",
+]
 
-PAGES, REJECTS, FILES = "pages", "rejects", "files"
+PAGES, REJECTS, FILES, RECORD_OFFSETS = "pages", "rejects", "files", "record_offsets"
+_RANGES = "ranges"
+#: Files above this size, when they can be split (``transforms/splits.py``), are read in ranges.
+DEFAULT_SPLIT_BYTES = 64 << 20
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -81,6 +108,7 @@ class ReadPages(beam.PTransform):
         *,
         files: Sequence[tuple[str, int]] | None = None,
         progress_folder: str | None = None,
+        split_bytes: int = DEFAULT_SPLIT_BYTES,
     ) -> None:
         super().__init__()
         if not patterns and files is None:
@@ -92,29 +120,46 @@ class ReadPages(beam.PTransform):
         self._max_page_bytes = max_page_bytes
         self._progress_seconds = progress_seconds
         self._progress_folder = progress_folder
+        self._split_bytes = split_bytes
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> dict[str, beam.PCollection]:
-        if self._files is not None:
-            listed = pbegin | "Listed files" >> beam.Create(self._files)
-        else:
-            listed = (
-                pbegin
-                | "Patterns" >> beam.Create(self._patterns)
-                | "Match" >> fileio.MatchAll(fileio.EmptyMatchTreatment.ALLOW)
-                | "Path and size" >> beam.Map(lambda metadata: (metadata.path, metadata.size_in_bytes or 0))
-                | "Skip hidden" >> beam.Filter(lambda path_size: not is_hidden(path_size[0]))
-                # A file matched by two inputs is read once.
-                | "Distinct files" >> beam.Distinct()
-            )
+        files = self._files if self._files is not None else match_files(self._patterns)
+        ranges = plan_file_ranges(files, self._split_bytes)
         outputs = (
-            listed
+            pbegin
+            | "Files and ranges" >> beam.Create(ranges)
+            # Without it the whole read fuses behind the Create and only one core works.
             | "Spread files" >> beam.Reshuffle()
             | "Read"
             >> beam.ParDo(
                 _ReadFileFn(self._max_page_bytes, self._progress_seconds, self._progress_folder)
-            ).with_outputs(REJECTS, FILES, main=PAGES)
+            ).with_outputs(REJECTS, FILES, _RANGES, main=PAGES)
         )
-        return {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
+        result = {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
+        if any(file_range.is_split for file_range in ranges):
+            split_files = (
+                outputs[_RANGES]
+                | "Group ranges" >> beam.GroupByKey()
+                | "Merge ranges" >> beam.MapTuple(merge_range_summaries)
+            )
+            result[FILES] = (outputs[FILES], split_files) | "All files" >> beam.Flatten()
+            result[RECORD_OFFSETS] = (
+                outputs[_RANGES]
+                | "Pages per range" >> beam.MapTuple(lambda path, part: (path, part[0], part[1].pages))
+                | "All ranges" >> beam.combiners.ToList()
+                | "Offsets" >> beam.Map(range_offsets)
+            )
+        return result
+
+
+def match_files(patterns: Sequence[str]) -> list[tuple[str, int]]:
+    """``(path, size)`` of every file the patterns match, hidden files left out, each once, sorted."""
+    found: dict[str, int] = {}
+    for result in FileSystems.match(list(patterns)):
+        for metadata in result.metadata_list:
+            if not is_hidden(metadata.path):
+                found[metadata.path] = int(metadata.size_in_bytes or 0)
+    return sorted(found.items())
 
 
 class _ReadFileFn(beam.DoFn):
@@ -126,37 +171,78 @@ class _ReadFileFn(beam.DoFn):
         self._files = Metrics.counter("read", "files")
         self._bytes = Metrics.counter("read", "bytes")
 
-    def process(self, path_size: tuple[str, int]) -> Iterable[Page | TaggedOutput]:
-        path, size = path_size
-        summary = DumpSummary(path=path, size=size)
-        self._files.inc()
-        self._bytes.inc(size)
+    def process(self, file_range: FileRange) -> Iterable[Page | TaggedOutput]:
+        path = file_range.path
+        summary = DumpSummary(path=path, size=file_range.size)
+        if file_range.chunk == 0:
+            self._files.inc()
+        self._bytes.inc(file_range.end - file_range.start)
         try:
             stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
         except OSError as error:
             summary.pages, summary.rejects = 1, 1
             self._count(is_reject=True)
-            yield TaggedOutput(
-                REJECTS, Reject.of(Provenance(path, 0), "unreadable", f"the file cannot be opened: {error}")
-            )
-            yield TaggedOutput(FILES, summary)
+            where = Provenance(path, 0, file_range.chunk)
+            yield TaggedOutput(REJECTS, Reject.of(where, "unreadable", f"the file cannot be opened: {error}"))
+            yield self._summary(file_range, summary, None)
             return
-        hashing = HashingReader(stream)
+        digests: bytes | None = None
         try:
             with stream:
                 fail_point("read", path)
-                for item in read_dump(hashing, path, summary, self._max_page_bytes):  # type: ignore[arg-type]
+                if file_range.is_split:
+                    items, finish = self._range_items(stream, file_range, summary)
+                else:
+                    hashing = HashingReader(stream)
+                    items = read_dump(hashing, path, summary, self._max_page_bytes)  # type: ignore[arg-type]
+                    finish = hashing.finish
+                for item in items:
                     if isinstance(item, Reject):
                         self._count(is_reject=True)
                         yield TaggedOutput(REJECTS, item)
                     else:
                         self._count(is_reject=False)
                         yield item
-                summary.checksum = hashing.finish()
+                checksum = finish()
+                if isinstance(checksum, bytes):
+                    digests = checksum
+                else:
+                    summary.checksum = checksum
         except Exception as error:  # noqa: BLE001 - re-raised with the file that caused it.
             raise InputFileError(f"{path}: {type(error).__name__}: {error}") from error
-        yield TaggedOutput(FILES, summary)
-        self._progress.advance(files=1, pages=summary.pages, size=size)
+        yield self._summary(file_range, summary, digests)
+        self._progress.advance(
+            files=1 if file_range.chunk == 0 else 0,
+            pages=summary.pages,
+            size=file_range.end - file_range.start,
+        )
+
+    def _range_items(
+        self, stream: Any, file_range: FileRange, summary: DumpSummary
+    ) -> tuple[Iterable[Page | Reject], Callable[[], bytes]]:
+        length = file_range.end - file_range.start
+        after_newline = open_range(stream, file_range)
+        hashing = RangeHashingReader(stream, length)
+        found = find_record_start(hashing.read, file_range.kind, length, after_newline)
+        if found is None:
+            return (), hashing.finish
+        offset, prefix = found
+        items = read_dump_range(
+            PrefixedReader(prefix, hashing),  # type: ignore[arg-type]
+            file_range.path,
+            summary,
+            self._max_page_bytes,
+            file_range.kind,
+            limit=length - offset,
+            chunk=file_range.chunk,
+        )
+        return items, hashing.finish
+
+    @staticmethod
+    def _summary(file_range: FileRange, summary: DumpSummary, digests: bytes | None) -> TaggedOutput:
+        if file_range.is_split:
+            return TaggedOutput(_RANGES, (file_range.path, (file_range.chunk, summary, digests)))
+        return TaggedOutput(FILES, summary)
 
     def finish_bundle(self) -> None:
         self._progress.flush()

@@ -39,6 +39,10 @@ class Provenance:
 
     path: str
     record: int = 0
+    #: A page of a big file read in byte ranges (``transforms/splits.py``): the index of its
+    #: range, with ``record`` counted from that range's first page until the pipeline adds
+    #: the pages of the earlier ranges. 0: ``record`` already counts from the file's start.
+    chunk: int = 0
 
     def to_record(self) -> dict[str, Any]:
         return {"path": self.path, "record": self.record}
