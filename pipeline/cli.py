@@ -31,7 +31,7 @@ from pipeline.lock import LockHeldError  # noqa: E402
 from pipeline.logs import configure_logging, log  # noqa: E402
 from pipeline.options import RunOptions, UsageError, beam_options, parse_run_args  # noqa: E402
 from pipeline.report import format_summary  # noqa: E402
-from pipeline.runner import RunFailedError, check_inputs, execute_run  # noqa: E402
+from pipeline.runner import RunFailedError, check_inputs, check_locations, execute_run  # noqa: E402
 
 __all__ = ["main"]
 
@@ -140,6 +140,7 @@ def _run(argv: list[str]) -> int:
         config = load_config(template.config)
         options = beam_options(beam_args)
         days = runs_for_dates(template)
+        check_locations(template.output, template.state)
         if len(days) == 1:
             check_inputs(days[0].inputs)
     except SystemExit as exit_:  # argparse has printed its own usage message

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import (
     DirectOptions,
     PipelineOptions,
@@ -137,6 +138,9 @@ def parse_run_args(argv: Sequence[str]) -> tuple[RunOptions, list[str]]:
         raise UsageError(f"--run-id {run_id!r} may only hold letters, digits, '.', '_' and '-'")
     if not 0.0 <= known.max_reject_ratio <= 1.0:
         raise UsageError(f"--max-reject-ratio must be between 0 and 1, not {known.max_reject_ratio}")
+    if known.config and "://" in known.config:
+        # The config (and the taxonomy and model it names) is read on the driver before Beam starts.
+        raise UsageError(f"--config {known.config!r} must be a local file; copy it to this machine first")
     output = known.output.rstrip("/") or "/"
     options = RunOptions(
         inputs=tuple(known.input),
@@ -155,7 +159,10 @@ def parse_run_args(argv: Sequence[str]) -> tuple[RunOptions, list[str]]:
 
 
 def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
-    """Beam's options from the leftover flags, with newsbeam's DirectRunner defaults filled in."""
+    """Beam's options from the leftover flags, with newsbeam's DirectRunner defaults filled in.
+
+    They also become the options of Beam's filesystems in this process (see below).
+    """
     options = PipelineOptions(list(beam_args))
     # Beam only warns about flags it does not know; a mistyped flag must not be ignored silently.
     unknown = set(options.get_all_options(retain_unknown_options=True)) - set(options.get_all_options())
@@ -172,6 +179,14 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
         raise UsageError(
             f"unknown option {typed}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's"
         )
+    runner = str(options.view_as(StandardOptions).runner or "")
+    if "dask" in runner.lower():
+        # Measured: Beam 2.77's DaskRunner drops the output of some branches of newsbeam's graph
+        # and still reports success, so a run would publish a manifest that lies.
+        raise UsageError(
+            f"--runner {runner} is not supported: in Beam 2.77 it loses output in pipelines with "
+            "several branches and reports success; use the DirectRunner, Flink, Spark or Dataflow"
+        )
     direct = options.view_as(DirectOptions)
     explicit = {arg.split("=", 1)[0].lstrip("-") for arg in beam_args if arg.startswith("--")}
     if "default_sdk_harness_log_level" not in explicit:
@@ -181,6 +196,10 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
         direct.direct_running_mode = DEFAULT_RUNNING_MODE
         if "direct_num_workers" not in explicit:
             direct.direct_num_workers = max(1, min(os.cpu_count() or 1, 8))
+    # The driver touches files before Beam builds the pipeline (lock, listing, ledger, publish);
+    # Beam hands the options to its filesystems only then, so --s3_endpoint_url, --s3_region_name
+    # and the like would be missing on the driver. Hand them over now.
+    FileSystems.set_options(options)
     return options
 
 

@@ -24,7 +24,9 @@ Between a kill during steps 3–5 and that recovery, some part files of the run 
 place without a manifest: readers take a run's files from its manifest (``part_files``).
 
 All file access goes through Beam's ``FileSystems``, so output and state may live on any
-filesystem Beam knows.
+filesystem Beam knows. On an object store (``gs://``, ``s3://``) a folder is only a prefix that
+never "exists": staging folders are listed and deleted object by object there, and a rename is
+a copy and a delete (the manifest, moved last, is still the commit point).
 """
 
 from __future__ import annotations
@@ -185,8 +187,14 @@ def write_json_atomically(path: str, document: dict[str, Any]) -> None:
 
 
 def discard_staging(staging: str) -> None:
-    if FileSystems.exists(staging):
+    """Remove a staging folder and everything under it, on any filesystem."""
+    if FileSystems.exists(staging):  # a real folder (the local disk)
         FileSystems.delete([staging])
+    if _has_folders(staging):
+        return
+    # An object store (gs://, s3://) has no folder to test or delete: only objects under a
+    # prefix, which are listed and deleted one by one.
+    _delete_if_present(_match([f"{staging}/**"]))
 
 
 def _earlier_part_files(output: str, run_id: str) -> list[str]:
@@ -242,9 +250,15 @@ def staged_state_files(state: str, run_id: str) -> list[str]:
 
 
 def _files_under(folder: str) -> list[str]:
-    if not FileSystems.exists(folder):
+    # On an object store a "folder" is a prefix that never exists() by itself: only list.
+    if _has_folders(folder) and not FileSystems.exists(folder):
         return []
     return sorted(_match([f"{folder}/**"]))
+
+
+def _has_folders(path: str) -> bool:
+    """Whether ``path``'s filesystem has real folders (the local disk) or only object prefixes."""
+    return "://" not in path or FileSystems.get_filesystem(path).has_dirs()
 
 
 def child_names(folder: str, prefix: str) -> list[str]:

@@ -61,7 +61,7 @@ from transforms.progress import ProgressMonitor
 from transforms.read import expand_input
 from transforms.timing import last_outputs, stage_timings
 
-__all__ = ["RunFailedError", "check_inputs", "choose_runner", "execute_run"]
+__all__ = ["RunFailedError", "check_inputs", "check_locations", "choose_runner", "execute_run"]
 
 
 PROGRESS_SECONDS = 10.0
@@ -98,9 +98,17 @@ class RunOutcome:
     reject_ratio: float
 
 
+#: Beam's HDFS filesystem lists one folder level only (its ``_list`` is not recursive), so the
+#: ``**`` listings of input folders, staging folders and state would miss files or return folders.
+_UNSUPPORTED_SCHEMES = {
+    "hdfs": "Beam's HDFS filesystem does not list folders recursively, which newsbeam needs"
+}
+
+
 def check_inputs(inputs: tuple[str, ...]) -> None:
     """Every ``--input`` must match at least one file, or the run stops before any work."""
     for given in inputs:
+        _check_scheme("--input", given)
         pattern = expand_input(given)
         try:
             found = FileSystems.match([pattern], limits=[1])[0].metadata_list
@@ -108,6 +116,28 @@ def check_inputs(inputs: tuple[str, ...]) -> None:
             raise UsageError(f"--input {given!r} cannot be listed: {error}") from error
         if not found:
             raise UsageError(f"--input {given!r} matches no file")
+
+
+def check_locations(output: str, state: str) -> None:
+    """``--output`` and ``--state`` must be on a filesystem Beam has here; else stop before any work."""
+    for flag, path in (("--output", output), ("--state", state)):
+        _check_scheme(flag, path)
+        if "://" not in path:
+            continue
+        try:
+            FileSystems.get_filesystem(path)
+        except Exception:  # noqa: BLE001 - Beam says ValueError, or BeamIOError for a broken extra.
+            scheme = path.split("://", 1)[0]
+            raise UsageError(
+                f"{flag} {path!r}: Beam has no filesystem for {scheme}:// here "
+                "(gs:// needs apache-beam[gcp], s3:// apache-beam[aws])"
+            ) from None
+
+
+def _check_scheme(flag: str, path: str) -> None:
+    scheme = path.split("://", 1)[0] if "://" in path else ""
+    if scheme in _UNSUPPORTED_SCHEMES:
+        raise UsageError(f"{flag} {path!r}: {scheme}:// is not supported: {_UNSUPPORTED_SCHEMES[scheme]}")
 
 
 def choose_runner(options: PipelineOptions) -> PipelineRunner | None:

@@ -60,7 +60,7 @@ def list_runs(output: str) -> list[dict[str, Any]]:
     for plan in pending_journals(output):
         if plan["run_id"] not in committed:
             rows.append({"run_id": plan["run_id"], "status": "publish-interrupted", "counts": {}})
-    owner = live_holder(output) if "://" not in output else None
+    owner = live_holder(output)
     holder = owner.get("run_id") if owner else None
     for name in child_names(output, ".staging-"):
         run_id = name.removeprefix(".staging-")

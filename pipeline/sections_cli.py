@@ -65,6 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_OK
+    remote = _first_remote_path(args)
+    if remote:
+        print(
+            f"newsbeam: error: newsbeam sections reads and writes local files only, not {remote!r}; "
+            "copy it to this machine first",
+            file=sys.stderr,
+            flush=True,
+        )
+        return EXIT_USAGE
     try:
         if args.command == "train":
             return _train(args)
@@ -72,6 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (LabelledError, ModelError) as error:
         print(f"newsbeam: error: {error}", file=sys.stderr, flush=True)
         return EXIT_USAGE
+
+
+def _first_remote_path(args: argparse.Namespace) -> str | None:
+    """A ``gs://``-style path among the arguments: training is a local, one-process tool."""
+    named = [*args.input, *(getattr(args, name, None) for name in ("out", "model", "config"))]
+    return next((path for path in named if path and "://" in path), None)
 
 
 def _train(args: argparse.Namespace) -> int:

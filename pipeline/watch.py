@@ -31,7 +31,7 @@ from pipeline.ledger import MARKER_SUFFIX, InputFile, list_input_files, load_led
 from pipeline.lock import LockHeldError
 from pipeline.logs import configure_logging, log
 from pipeline.options import RunOptions, UsageError, beam_options, default_run_id, parse_run_args
-from pipeline.runner import RunFailedError, execute_run
+from pipeline.runner import RunFailedError, check_locations, execute_run
 
 __all__ = ["complete_files", "main", "watch"]
 
@@ -139,6 +139,7 @@ def main(argv: list[str]) -> int:
         template, beam_args = parse_run_args(rest)
         config = load_config(template.config)
         options = beam_options(beam_args)
+        check_locations(template.output, template.state)
     except SystemExit as exit_:
         return 2 if exit_.code else 0
     except (UsageError, ConfigError) as error:

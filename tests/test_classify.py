@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import apache_beam as beam
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
@@ -192,6 +194,23 @@ def test_classify_step_sets_the_three_fields():
             decided,
             equal_to([("m", "sport", "metadata"), ("t", "sport", "text"), ("u", "uncategorized", "default")]),
         )
+
+
+def test_a_model_file_travels_with_the_step_to_the_workers(tmp_path):
+    """Workers on a cluster cannot read the driver's files: the model goes into the graph."""
+    model = tmp_path / "mine.npz"
+    shutil.copy(packaged_model_path(), model)
+    article = make_article(id="t", title="Late goal wins the cup final", body=SPORT_BODY, url=None)
+    pipeline = TestPipeline()
+    decided = (
+        pipeline
+        | beam.Create([article])
+        | ClassifyArticles(TAXONOMY, 0.5, model)
+        | beam.Map(lambda a: (a.id, a.section, a.section_signal))
+    )
+    assert_that(decided, equal_to([("t", "sport", "text")]))
+    model.unlink()  # the graph is built; the workers start after this
+    pipeline.run().wait_until_finish()
 
 
 def test_classify_step_refuses_bad_arguments():

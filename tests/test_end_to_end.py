@@ -201,6 +201,7 @@ def test_rerun_with_the_same_id_replaces_only_that_run(tmp_path: Path):
         (["--input", "does/not/exist"], "--input 'does/not/exist' matches no file"),
         (["--input", str(DUMPS), "--bogus-flag", "1"], "unknown option --bogus-flag"),
         (["--input", str(DUMPS), "--run-id", "a/b"], "--run-id 'a/b' may only hold"),
+        (["--input", str(DUMPS), "--runner", "DaskRunner"], "--runner DaskRunner is not supported"),
     ],
 )
 def test_bad_usage_exits_2_with_one_sentence(tmp_path: Path, args: list[str], message: str):

@@ -1,13 +1,16 @@
-"""User steps on Beam's portable submission path (that of Flink, Spark and Dataflow).
+"""Beam's portable submission path (that of Flink, Spark and Dataflow), against the DirectRunner.
 
-The test starts Beam's local job service, submits a run with the three example steps
-through ``--runner PortableRunner --environment_type LOOPBACK`` (the steps are pickled and
-shipped to an SDK worker, as on a cluster) and checks that it writes exactly what the
-in-process DirectRunner writes. It skips when the job service cannot start.
+The tests start Beam's local job service once and submit runs through ``--runner
+PortableRunner --environment_type LOOPBACK`` (the pipeline is translated to Beam's portable
+representation, user code is pickled and shipped to an SDK worker, as on a cluster): the
+full default pipeline twice with one state (cross-run dedup), and a run with the three
+example user steps. Each must write exactly what the in-process DirectRunner writes. They
+skip when the job service cannot start.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -20,6 +23,9 @@ from plugin_install import DUMPS, EXAMPLE_CONFIG, install_example_plugin, newsbe
 from schema_check import validate_output
 
 STARTUP_SECONDS = 30
+RECORD_FOLDERS = ("articles", "duplicates", "rejects")
+#: What a manifest says about the records; the rest (times, runner, output path) is the run's own.
+MANIFEST_KEYS = ("counts", "rejects_by_reason", "duplicates_by_kind", "sections", "config_sha256")
 
 
 def _free_port() -> int:
@@ -114,3 +120,85 @@ def test_user_steps_run_on_the_portable_runner(job_endpoint: str, tmp_path: Path
             assert (portable / relative).read_bytes() == (direct / relative).read_bytes(), relative
     lines = b"".join(p.read_bytes() for p in (portable / "articles").rglob("*.jsonl"))
     assert b'"people":["Rosalind Parata"],"places":["Cook Strait","Wellington"]' in lines
+
+
+def _portable_args(job_endpoint: str) -> list[str]:
+    return ["--runner", "PortableRunner", "--job_endpoint", job_endpoint, "--environment_type", "LOOPBACK"]
+
+
+def _default_run(output: Path, run_id: str, *args: str) -> dict:
+    result = newsbeam(
+        "run",
+        "--input",
+        str(DUMPS),
+        "--output",
+        str(output),
+        "--run-id",
+        run_id,
+        "--quiet",
+        *args,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads((output / "_runs" / f"{run_id}.json").read_text(encoding="utf-8"))
+
+
+def _files(root: Path, folders: tuple[str, ...]) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for folder in folders
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def _lines(root: Path, folder: str, run_id: str) -> list[dict]:
+    return [
+        json.loads(line)
+        for path in sorted((root / folder).rglob(f"part-{run_id}-*.jsonl"))
+        for line in path.read_bytes().splitlines()
+    ]
+
+
+def test_the_default_pipeline_on_the_portable_runner_matches_the_direct_runner(
+    job_endpoint: str, tmp_path: Path
+):
+    """read, parse, boilerplate, dedup (exact, near, against the state), classify, write; twice."""
+    portable, direct = tmp_path / "portable", tmp_path / "direct"
+    runs = {}
+    # The second run reads the same dumps again (--reprocess: the ledger would skip them all),
+    # so every page meets the articles the first run put into the state.
+    for run_id, extra in (("first", ()), ("second", ("--reprocess",))):
+        ours = _default_run(portable, run_id, *extra, *_portable_args(job_endpoint))
+        theirs = _default_run(direct, run_id, *extra, "--direct_running_mode", "in_memory")
+        assert ours["runner"] == "PortableRunner"
+        for key in MANIFEST_KEYS:
+            assert ours[key] == theirs[key], (run_id, key)
+        for key in ("part_files", "state_files"):
+            assert [path.removeprefix(f"{portable}/") for path in ours[key]] == [
+                path.removeprefix(f"{direct}/") for path in theirs[key]
+            ], (run_id, key)
+        runs[run_id] = ours["counts"]
+
+    # Same run ids on both sides: the records, the dedup state and the ledger are byte-identical.
+    ours, theirs = _files(portable, (*RECORD_FOLDERS, "_state")), _files(direct, (*RECORD_FOLDERS, "_state"))
+    assert sorted(ours) == sorted(theirs)
+    for name, data in ours.items():
+        assert data == theirs[name], name
+    assert "_state/dedup/shard-first-00000.jsonl" in ours
+
+    first, second = runs["first"], runs["second"]
+    assert (first["articles"], first["duplicates"], first["rejects"]) == (26, 3, 8)
+    assert (second["articles"], second["duplicates"], second["rejects"]) == (0, 29, 8)
+    kept = {article["id"] for article in _lines(portable, "articles", "first")}
+    again = _lines(portable, "duplicates", "second")
+    # Each article of the first run is now an exact duplicate of itself; each page that was a
+    # duplicate points at the same article as before.
+    assert {duplicate["duplicate_of"] for duplicate in again} == kept
+    assert kept <= {d["id"] for d in again if d["duplicate_of"] == d["id"] and d["kind"] == "exact"}
+    before = {_where(d): d["duplicate_of"] for d in _lines(portable, "duplicates", "first")}
+    assert before and before == {_where(d): d["duplicate_of"] for d in again if _where(d) in before}
+
+
+def _where(record: dict) -> tuple[str, int]:
+    return record["input"]["path"], record["input"]["record"]

@@ -32,6 +32,7 @@ Every confidence below ``min_confidence`` is ignored.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -260,8 +261,10 @@ def prepare_model(model: TextModel, taxonomy: Taxonomy) -> TextModel:
 class ClassifyArticles(beam.PTransform):
     """Set ``section``, ``section_confidence`` and ``section_signal`` on every article.
 
-    ``model_path`` names the text model file (``None``: the packaged model, found where
-    newsbeam is installed on each worker); it is read once per worker, in the DoFn's ``setup()``.
+    ``model_path`` names the text model file, read here, on the driver, and shipped to the
+    workers with the step: on a cluster the workers cannot see the driver's files. ``None``
+    is the packaged model, read once per worker in the DoFn's ``setup()`` from where newsbeam
+    is installed there.
     """
 
     def __init__(
@@ -283,25 +286,31 @@ class ClassifyArticles(beam.PTransform):
         self._confidence = {**DEFAULT_CONFIDENCE, **(confidence or {})}
 
     def expand(self, articles: beam.PCollection[Article]) -> beam.PCollection[Article]:
+        # The file's bytes (compressed, ~150 KB), not the loaded arrays (~2 MB), go into the graph.
+        model = Path(self._model_path).read_bytes() if self._model_path is not None else None
         return articles | "Classify" >> beam.ParDo(
-            _ClassifyFn(self._taxonomy, self._min_confidence, self._model_path, self._confidence)
+            _ClassifyFn(self._taxonomy, self._min_confidence, model, self._confidence)
         )
 
 
 class _ClassifyFn(beam.DoFn):
     def __init__(
-        self, taxonomy: Taxonomy, min_confidence: float, model_path: str | None, confidence: dict[str, float]
+        self,
+        taxonomy: Taxonomy,
+        min_confidence: float,
+        shipped: bytes | None,
+        confidence: dict[str, float],
     ) -> None:
         self._taxonomy = taxonomy
         self._min_confidence = min_confidence
-        self._model_path = model_path
+        self._shipped = shipped
         self._confidence = confidence
         self._model: TextModel | None = None
         self._by_signal = {signal: Metrics.counter("classify", f"signal_{signal}") for signal in SIGNALS}
 
     def setup(self) -> None:
-        path = self._model_path if self._model_path is not None else packaged_model_path()
-        self._model = prepare_model(load_model(path), self._taxonomy)
+        source = io.BytesIO(self._shipped) if self._shipped is not None else packaged_model_path()
+        self._model = prepare_model(load_model(source), self._taxonomy)
 
     def process(self, article: Article) -> Iterable[Article]:
         decision = classify_article(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -301,7 +301,7 @@ def save_model(model: TextModel, path: str | Path) -> None:
         )
 
 
-def read_header(path: str | Path) -> dict[str, Any]:
+def read_header(path: str | Path | IO[bytes]) -> dict[str, Any]:
     """The JSON header of a model file, checked; cheap enough to call when a config is loaded."""
     try:
         with np.load(path, allow_pickle=False) as archive:
@@ -320,7 +320,7 @@ def read_header(path: str | Path) -> dict[str, Any]:
     return header
 
 
-def load_model(path: str | Path) -> TextModel:
+def load_model(path: str | Path | IO[bytes]) -> TextModel:
     header = read_header(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
