@@ -207,6 +207,65 @@ def _print_table(results: list[dict]) -> None:
             print(f"  {r['mode']} #{r.get('repeat', 0)} stages: {stages}")
 
 
+#: The throughput targets of the project, as ratios measured within one invocation.
+TARGETS = {"multi_processing/in_memory": 1.7, "in_memory/plain_loop": 0.8}
+#: 4x the pages may take at most 4.4x the time: 1.1 per unit of pages ratio.
+LINEAR_SLACK = 1.1
+
+
+def _mean_speed(results: list[dict], mode: str) -> float | None:
+    speeds = [r["pages_per_s"] for r in results if r["mode"] == mode and r.get("pages_per_s")]
+    return sum(speeds) / len(speeds) if speeds else None
+
+
+def speed_ratios(results: list[dict], baseline: dict | None) -> dict[str, float]:
+    """pages/s of one mode over another's, from runs of the same corpus in this invocation."""
+    speeds = {mode: _mean_speed(results, mode) for mode in MODES}
+    if baseline and baseline.get("pages_per_s"):
+        speeds["plain_loop"] = baseline["pages_per_s"]
+    ratios = {}
+    for name in ("multi_processing/in_memory", "multi_threading/in_memory", "in_memory/plain_loop"):
+        top, bottom = name.split("/")
+        if speeds.get(top) and speeds.get(bottom):
+            ratios[name] = round(speeds[top] / speeds[bottom], 3)
+    return ratios
+
+
+def _scaling(results: list[dict], smaller_report: Path) -> dict[str, dict]:
+    """Wall time of each mode against the same mode in an earlier report on fewer pages."""
+    earlier = json.loads(smaller_report.read_text())
+    scaling = {}
+    for mode in MODES:
+        now = [r for r in results if r["mode"] == mode and r.get("pages_read")]
+        before = [r for r in earlier.get("results", []) if r["mode"] == mode and r.get("pages_read")]
+        if now and before:
+            pages = now[0]["pages_read"] / before[0]["pages_read"]
+            time = sum(r["wall_s"] for r in now) / len(now) / (sum(r["wall_s"] for r in before) / len(before))
+            scaling[mode] = {
+                "pages_ratio": round(pages, 3),
+                "time_ratio": round(time, 3),
+                "allowed_time_ratio": round(pages * LINEAR_SLACK, 3),
+                "peak_rss_mb": max(r.get("peak_rss_mb") or 0 for r in now),
+                "earlier_peak_rss_mb": max(r.get("peak_rss_mb") or 0 for r in before),
+            }
+    return scaling
+
+
+def _print_ratios(ratios: dict[str, float], scaling: dict | None) -> None:
+    for name, value in ratios.items():
+        target = TARGETS.get(name)
+        verdict = (
+            "" if target is None else f"  (target >= {target}: {'met' if value >= target else 'NOT met'})"
+        )
+        print(f"  {name} pages/s: {value}{verdict}")
+    for mode, figures in (scaling or {}).items():
+        met = figures["time_ratio"] <= figures["allowed_time_ratio"]
+        print(
+            f"  {mode}: {figures['pages_ratio']}x the pages took {figures['time_ratio']}x the time "
+            f"(at most {figures['allowed_time_ratio']}x: {'met' if met else 'NOT met'})"
+        )
+
+
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
@@ -224,6 +283,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work-dir", type=Path, help="where run outputs and logs go (default: a temp dir)")
     parser.add_argument("--keep-output", action="store_true", help="keep each run's output folder")
     parser.add_argument("--timeout", type=float, help="seconds before a run is killed")
+    parser.add_argument(
+        "--compare-to",
+        type=Path,
+        help="a report (--json) of a run on fewer pages: print how time grew with the pages",
+    )
     parser.add_argument("extra", nargs="*", help="after --: more flags for newsbeam run (e.g. --config X)")
     args = parser.parse_args(argv)
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -265,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         baseline = None if args.no_baseline else _run_baseline(args, inputs, corpus)
         _print_table(results + ([baseline] if baseline else []))
+        ratios = speed_ratios(results, baseline)
+        scaling = _scaling(results, args.compare_to) if args.compare_to else None
+        _print_ratios(ratios, scaling)
         report = {
             "benchmark": "newsbeam run",
             "git": _git(),
@@ -275,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
             "extra_args": args.extra,
             "results": results,
             "baseline": baseline,
+            "ratios": ratios,
+            "scaling": scaling,
         }
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -144,29 +144,31 @@ def test_same_seed_gives_the_same_corpus(tmp_path: Path, corpus: tuple[Path, dic
 
 
 @pytest.mark.skipif(shutil.which("newsbeam") is None, reason="the newsbeam command is not installed")
-def test_run_times_a_small_corpus_in_memory(tmp_path: Path) -> None:
-    report_path = tmp_path / "bench.json"
+def test_the_harness_times_1000_pages_in_both_modes_and_the_plain_loop(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    common = [sys.executable, str(BENCHMARKS / "run.py"), "--work-dir", str(tmp_path / "work")]
     subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / "run.py"),
-            "--pages",
-            "200",
-            "--modes",
-            "in_memory",
-            "--json",
-            str(report_path),
-            "--work-dir",
-            str(tmp_path / "work"),
-        ],
-        check=True,
+        [*common, "--pages", "300", "--modes", "in_memory", "--no-baseline", "--json", str(small)], check=True
     )
-    report = json.loads(report_path.read_text())
-    (result,) = report["results"]
-    assert result["status"] == "ok" and result["mode"] == "in_memory"
-    assert result["pages_read"] > 0
-    assert result["pages_per_s"] > 0
-    assert result["peak_rss_mb"] > 0
+    subprocess.run(
+        [*common, "--pages", "1000", "--modes", "in_memory,multi_processing", "--json", str(large),
+         "--compare-to", str(small)],
+        check=True,
+    )  # fmt: skip
+    report = json.loads(large.read_text())
+    by_mode = {result["mode"]: result for result in report["results"]}
+    assert set(by_mode) == {"in_memory", "multi_processing"}
+    for result in by_mode.values():
+        assert result["status"] == "ok" and result["pages_read"] == 1000
+        assert result["pages_per_s"] > 0 and result["peak_rss_mb"] > 0
+        assert result["timings"]["stages"]["read_parse"] > 0
+    assert report["baseline"]["status"] == "ok" and report["baseline"]["pages_read"] == 1000
+    ratios = report["ratios"]
+    expected = by_mode["multi_processing"]["pages_per_s"] / by_mode["in_memory"]["pages_per_s"]
+    assert ratios["multi_processing/in_memory"] == pytest.approx(expected, rel=0.01)
+    assert ratios["in_memory/plain_loop"] > 0
+    scaling = report["scaling"]["in_memory"]
+    assert scaling["pages_ratio"] == pytest.approx(1000 / 300, rel=0.01) and scaling["time_ratio"] > 0
     assert report["machine"]["cores"] >= 1 and report["date"]
 
 
