@@ -1,0 +1,118 @@
+"""Profile one ``newsbeam run`` and print the functions with the most inclusive (cumulative) time.
+
+    python benchmarks/profile_run.py --input /tmp/corpus20k/data [--top 25] [--keep FILE] [--from-raw FILE]
+
+The run is in ``in_memory`` mode, so that every stage runs in the profiled process. With
+``py-spy`` installed (``pip install py-spy``; a sampler, so Python-heavy code is not
+inflated as under a tracing profiler) it samples 50 times a second; otherwise cProfile
+traces the run, which slows it down and weighs many small calls too heavily. The report
+counts, for each function, the share of samples (or of time) in which it was on the stack,
+so nested functions add up to more than 100%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_NOISE = ("<module>", "runpy", "threading.py", "concurrent/futures")
+#: Frames of Beam's runner and of newsbeam's driver: every stage runs under them.
+_PLUMBING = ("apache_beam/runners/", "(apache_beam/pipeline.py)", "(pipeline/cli.py)", "(pipeline/runner.py)")
+_PREFIXES = re.compile(r" \((?:/[^)]*?/site-packages/|/[^)]*?/(?=(?:pipeline|transforms)/))")
+
+
+def _newsbeam_argv(input_path: str, output: Path, extra: list[str]) -> list[str]:
+    return [
+        sys.executable, "-m", "pipeline", "run", "--input", input_path, "--output", str(output),
+        "--direct_running_mode", "in_memory", "--quiet", *extra,
+    ]  # fmt: skip
+
+
+def _top_from_pyspy(raw: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:
+    _skipped = _NOISE if plumbing else _NOISE + _PLUMBING
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        samples = int(count)
+        total += samples
+        seen = set()
+        for frame in stack.split(";"):
+            name = re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
+            if name not in seen and not any(noise in name for noise in _skipped):
+                seen.add(name)
+                inclusive[name] += samples
+    return [(100.0 * samples / total, name) for name, samples in inclusive.most_common(top)]
+
+
+def _top_from_cprofile(stats_file: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:
+    skipped = _NOISE if plumbing else _NOISE + _PLUMBING
+    stats = pstats.Stats(str(stats_file))
+    total = max(entry[3] for entry in stats.stats.values())  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])  # type: ignore[attr-defined]
+    report = []
+    for (filename, line, function), (_, _, _, cumulative, _) in rows:
+        name = _PREFIXES.sub(" (", f"{function} ({filename}:{line})")
+        if not any(noise in name for noise in skipped):
+            report.append((100.0 * cumulative / total, name))
+        if len(report) == top:
+            break
+    return report
+
+
+def _print(rows: list[tuple[float, str]], what: str) -> None:
+    print(f"{'share':>7}  function (inclusive, {what})")
+    for share, name in rows:
+        print(f"{share:6.1f}%  {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--input", required=True, help="the dump folder (a corpus's data/ folder)")
+    parser.add_argument("--top", type=int, default=25, help="how many functions to print")
+    parser.add_argument("--keep", type=Path, help="keep the raw profile here")
+    parser.add_argument("--cprofile", action="store_true", help="use cProfile even when py-spy exists")
+    parser.add_argument("--plumbing", action="store_true", help="also list Beam's runner and the CLI frames")
+    parser.add_argument(
+        "--from-raw", type=Path, help="only print the report of a py-spy raw file kept earlier"
+    )
+    parser.add_argument("extra", nargs="*", help="after --: more flags for newsbeam run")
+    args = parser.parse_args(argv)
+    if args.from_raw:
+        _print(_top_from_pyspy(args.from_raw, args.top, args.plumbing), "py-spy samples")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="newsbeam-profile-"))
+    try:
+        run = _newsbeam_argv(args.input, work / "out", args.extra)
+        spy = None if args.cprofile else shutil.which("py-spy", path=str(Path(sys.executable).parent))
+        spy = spy or (None if args.cprofile else shutil.which("py-spy"))
+        raw = args.keep or work / ("profile.txt" if spy else "profile.pstats")
+        if spy:
+            command = [spy, "record", "--format", "raw", "--rate", "50", "--output", str(raw), "--", *run]
+        else:
+            command = [sys.executable, "-m", "cProfile", "-o", str(raw), *run[1:]]
+        print(" ".join(command), file=sys.stderr, flush=True)
+        completed = subprocess.run(command, check=False)
+        if completed.returncode not in (0, 4):
+            print(f"the profiled run failed with exit status {completed.returncode}", file=sys.stderr)
+            return 1
+        rows = _top_from_pyspy(raw, args.top) if spy else _top_from_cprofile(raw, args.top)
+        print(
+            f"{'share':>7}  function (inclusive, {'py-spy samples' if spy else 'cProfile cumulative time'})"
+        )
+        for share, name in rows:
+            print(f"{share:6.1f}%  {name}")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
