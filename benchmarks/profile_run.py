@@ -36,7 +36,7 @@ def _newsbeam_argv(input_path: str, output: Path, extra: list[str]) -> list[str]
 
 
 def _top_from_pyspy(raw: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:
-    _skipped = _NOISE if plumbing else _NOISE + _PLUMBING
+    skipped = _NOISE if plumbing else _NOISE + _PLUMBING
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
     for line in raw.read_text().splitlines():
@@ -46,7 +46,7 @@ def _top_from_pyspy(raw: Path, top: int, plumbing: bool = False) -> list[tuple[f
         seen = set()
         for frame in stack.split(";"):
             name = re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
-            if name not in seen and not any(noise in name for noise in _skipped):
+            if name not in seen and not any(noise in name for noise in skipped):
                 seen.add(name)
                 inclusive[name] += samples
     return [(100.0 * samples / total, name) for name, samples in inclusive.most_common(top)]
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="newsbeam-profile-"))
     try:
         run = _newsbeam_argv(args.input, work / "out", args.extra)
-        spy = None if args.cprofile else shutil.which("py-spy", path=str(Path(sys.executable).parent))
-        spy = spy or (None if args.cprofile else shutil.which("py-spy"))
+        beside_python = str(Path(sys.executable).parent)
+        spy = None if args.cprofile else shutil.which("py-spy", path=beside_python) or shutil.which("py-spy")
         raw = args.keep or work / ("profile.txt" if spy else "profile.pstats")
         if spy:
             command = [spy, "record", "--format", "raw", "--rate", "50", "--output", str(raw), "--", *run]

@@ -15,7 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.config import load_config
 from transforms.dumps import DumpSummary, read_dump
 from transforms.parse import parse_page
-from transforms.read import expand_input, is_hidden
+from transforms.read import expand_input, match_files
 from transforms.records import Page
 
 __all__ = ["run_plain_loop"]
@@ -24,14 +24,9 @@ __all__ = ["run_plain_loop"]
 def run_plain_loop(inputs: Sequence[str]) -> int:
     """Read and parse every page of ``inputs``; returns the number of pages read."""
     config = load_config()
-    patterns = [expand_input(path) for path in inputs]
-    paths = sorted(
-        {metadata.path for result in FileSystems.match(patterns) for metadata in result.metadata_list}
-    )
+    paths = [path for path, _ in match_files([expand_input(path) for path in inputs])]
     pages = 0
     for path in paths:
-        if is_hidden(path):
-            continue
         summary = DumpSummary(path=path)
         with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as stream:
             for item in read_dump(stream, path, summary, config.parse.max_page_bytes):

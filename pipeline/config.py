@@ -25,6 +25,7 @@ from transforms.checksum import CHECKSUM_BLOCK
 from transforms.classify import DEFAULT_CONFIDENCE
 from transforms.minhash import LshParams, choose_bands
 from transforms.near_dedup import PREFERENCES, NearDedupSettings
+from transforms.read import DEFAULT_SPLIT_BYTES
 from transforms.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from transforms.text_model import ModelError, packaged_model_path, read_header
 
@@ -57,7 +58,7 @@ class ParseSettings:
     #: Per-page extraction budget; see transforms.deadline.
     timeout_seconds: float = 5.0
     #: Big JSONL and WARC files are read in ranges of this many bytes; see transforms.splits.
-    split_bytes: int = 64 << 20
+    split_bytes: int = DEFAULT_SPLIT_BYTES
 
 
 @dataclass(frozen=True)

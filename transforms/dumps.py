@@ -81,7 +81,11 @@ def read_dump(
     stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int
 ) -> Iterator[Page | Reject]:
     """Yield every page of the dump in ``stream`` (see the module docstring)."""
-    for item in _read_dump(stream, path, summary, max_page_bytes):
+    yield from _counted(_read_dump(stream, path, summary, max_page_bytes), summary)
+
+
+def _counted(items: Iterator[Page | Reject], summary: DumpSummary) -> Iterator[Page | Reject]:
+    for item in items:
         summary.pages += 1
         if isinstance(item, Reject):
             summary.rejects += 1
@@ -133,22 +137,22 @@ def read_dump_range(
     ``jsonl``, ``warc`` or ``warc.gz`` (gzipped record by record, which warcio reads as
     it comes, so that record offsets count compressed bytes like ``limit``).
     """
+    yield from _counted(_read_range(stream, path, summary, max_page_bytes, kind, limit, chunk), summary)
+
+
+def _read_range(
+    stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int, kind: str, limit: int, chunk: int
+) -> Iterator[Page | Reject]:
     source = _Source(stream)
     summary.format = "jsonl" if kind == "jsonl" else "warc"
     summary.compressed = kind.endswith(".gz")
     reader = _read_jsonl if kind == "jsonl" else _read_warc
-    for item in reader(source, path, summary, max_page_bytes, limit, chunk):
-        summary.pages += 1
-        if isinstance(item, Reject):
-            summary.rejects += 1
-        yield item
+    yield from reader(source, path, summary, max_page_bytes, limit, chunk)
     if source.truncation:
         detail = (
             f"the file ends early or is corrupt, {summary.pages} pages into the range: {source.truncation}"
         )
-        summary.pages += 1
-        summary.rejects += 1
-        yield Reject.of(Provenance(path, summary.pages - 1, chunk), "truncated", detail)
+        yield Reject.of(Provenance(path, summary.pages, chunk), "truncated", detail)
 
 
 def sniff_format(name: str, head: bytes) -> str:

@@ -26,7 +26,7 @@ matching patterns. An unexpected error while reading a file fails the run with a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import apache_beam as beam
@@ -190,12 +190,12 @@ class _ReadFileFn(beam.DoFn):
         try:
             with stream:
                 fail_point("read", path)
+                whole: HashingReader | None = None
                 if file_range.is_split:
-                    items, finish = self._range_items(stream, file_range, summary)
+                    items, range_hashing = self._range_items(stream, file_range, summary)
                 else:
-                    hashing = HashingReader(stream)
-                    items = read_dump(hashing, path, summary, self._max_page_bytes)  # type: ignore[arg-type]
-                    finish = hashing.finish
+                    whole = HashingReader(stream)
+                    items = read_dump(whole, path, summary, self._max_page_bytes)  # type: ignore[arg-type]
                 for item in items:
                     if isinstance(item, Reject):
                         self._count(is_reject=True)
@@ -203,11 +203,10 @@ class _ReadFileFn(beam.DoFn):
                     else:
                         self._count(is_reject=False)
                         yield item
-                checksum = finish()
-                if isinstance(checksum, bytes):
-                    digests = checksum
+                if whole is None:
+                    digests = range_hashing.finish()
                 else:
-                    summary.checksum = checksum
+                    summary.checksum = whole.finish()
         except Exception as error:  # noqa: BLE001 - re-raised with the file that caused it.
             raise InputFileError(f"{path}: {type(error).__name__}: {error}") from error
         yield self._summary(file_range, summary, digests)
@@ -219,13 +218,13 @@ class _ReadFileFn(beam.DoFn):
 
     def _range_items(
         self, stream: Any, file_range: FileRange, summary: DumpSummary
-    ) -> tuple[Iterable[Page | Reject], Callable[[], bytes]]:
+    ) -> tuple[Iterable[Page | Reject], RangeHashingReader]:
         length = file_range.end - file_range.start
         after_newline = open_range(stream, file_range)
         hashing = RangeHashingReader(stream, length)
         found = find_record_start(hashing.read, file_range.kind, length, after_newline)
         if found is None:
-            return (), hashing.finish
+            return (), hashing
         offset, prefix = found
         items = read_dump_range(
             PrefixedReader(prefix, hashing),  # type: ignore[arg-type]
@@ -236,7 +235,7 @@ class _ReadFileFn(beam.DoFn):
             limit=length - offset,
             chunk=file_range.chunk,
         )
-        return items, hashing.finish
+        return items, hashing
 
     @staticmethod
     def _summary(file_range: FileRange, summary: DumpSummary, digests: bytes | None) -> TaggedOutput:
