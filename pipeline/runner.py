@@ -34,6 +34,7 @@ from apache_beam.runners.runner import PipelineRunner
 
 from pipeline.assembly import build_pipeline
 from pipeline.config import Config
+from pipeline.fnapi_fixes import disable_timed_data_flush
 from pipeline.ledger import (
     InputFile,
     ledger_shard_lines,
@@ -144,6 +145,7 @@ def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
     """The runner object for ``beam.Pipeline``; None lets Beam build the one the options name."""
     if not uses_direct_runner(options):
         return None
+    disable_timed_data_flush()  # multi_processing loses records without it (pipeline/fnapi_fixes.py)
     from apache_beam.portability.api import beam_provision_api_pb2
     from apache_beam.runners.portability.fn_api_runner import fn_runner
     from apache_beam.runners.portability.portable_runner import JobServiceHandle

@@ -48,7 +48,7 @@ from transforms.near_dedup import (
     capped_urls,
     node_of,
 )
-from transforms.records import Article, Duplicate
+from transforms.records import Article, Duplicate, pack_article, unpack_article
 
 __all__ = [
     "DeduplicateArticles",
@@ -182,7 +182,7 @@ class DeduplicateArticles(beam.PTransform):
         near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near)
         applied = (
             {
-                "article": same_url[ARTICLES] | "Article by id" >> beam.Map(lambda a: (a.id, a)),
+                "article": same_url[ARTICLES] | "Article by id" >> beam.Map(lambda a: (a.id, pack_article(a))),
                 "node": nodes | "Node by id" >> beam.Map(lambda node: (node.id, node)),
                 "redirect": near["redirects"],
                 "gain": near["gains"],
@@ -205,7 +205,8 @@ class _ApplyFn(beam.DoFn):
         _, sides = joined
         copies: list[Duplicate] = list(sides["copy"])
         redirects: list[Redirect] = list(sides["redirect"])
-        for article in sides["article"]:
+        for packed in sides["article"]:
+            article = unpack_article(packed)
             if redirects:
                 redirect = redirects[0]
                 self._dropped.inc()
@@ -242,7 +243,7 @@ class _DropCopies(beam.PTransform):
     def expand(self, articles: beam.PCollection[Article]) -> dict[str, beam.PCollection]:
         outputs = (
             articles
-            | "Key" >> beam.Map(lambda article, key: (key(article), article), key=self._key)
+            | "Key" >> beam.Map(lambda article, key: (key(article), pack_article(article)), key=self._key)
             | "Group" >> beam.GroupByKey()
             | "Keep one"
             >> beam.ParDo(_KeepOneFn(self._kind, self._urls_cap)).with_outputs(DUPLICATES, main=ARTICLES)
@@ -256,8 +257,9 @@ class _KeepOneFn(beam.DoFn):
         self._urls_cap = urls_cap
         self._dropped = Metrics.counter("dedup", f"duplicates_{kind}")
 
-    def process(self, keyed: tuple[str, Iterable[Article]]) -> Iterable[Article | TaggedOutput]:
-        kept, duplicates = resolve_group(keyed[1], self._kind, self._urls_cap)
+    def process(self, keyed: tuple[str, Iterable[bytes]]) -> Iterable[Article | TaggedOutput]:
+        articles = [unpack_article(packed) for packed in keyed[1]]
+        kept, duplicates = resolve_group(articles, self._kind, self._urls_cap)
         yield kept
         for duplicate in duplicates:
             self._dropped.inc()

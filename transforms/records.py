@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import pickle
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,8 @@ __all__ = [
     "Duplicate",
     "Reject",
     "ARTICLE_FIELDS",
+    "pack_article",
+    "unpack_article",
 ]
 
 #: Bumped on any incompatible change of the written records (DESIGN.md).
@@ -142,9 +146,24 @@ class Article:
         return record
 
 
-#: The contract fields of the article record, in the order they are written.
 _article_fields = operator.attrgetter(*(item.name for item in dataclasses.fields(Article)))
 
+
+def pack_article(article: Article) -> bytes:
+    """``article`` as compressed bytes, for the shuffles that carry whole articles.
+
+    A runner keeps a shuffle's values until they are consumed, and the DirectRunner keeps
+    them decoded, as Python objects, in its own process: a quarter of the size, and no
+    article built and taken apart again by the runner, when they travel as these bytes.
+    """
+    return zlib.compress(pickle.dumps(_article_fields(article), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_article(packed: bytes) -> Article:
+    return Article(*pickle.loads(zlib.decompress(packed)))
+
+
+#: The contract fields of the article record, in the order they are written.
 ARTICLE_FIELDS: tuple[str, ...] = (
     "id",
     "url",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
@@ -167,7 +168,8 @@ class WriteRun(beam.PTransform):
 
 def _key_by_shard(line: Line, shards: dict[str, int]) -> tuple[tuple[str, int], tuple[str, str, bytes]]:
     partition, sort_key, label, encoded = line
-    return (partition, _stable_shard(sort_key, shards[partition])), (sort_key, label, encoded)
+    # Compressed: the runner holds every line of the run until its shard is written.
+    return (partition, _stable_shard(sort_key, shards[partition])), (sort_key, label, zlib.compress(encoded, 1))
 
 
 def _write_part_file(
@@ -178,8 +180,8 @@ def _write_part_file(
     relative = f"{partition}/{part_file_name(run_id, index)}"
     labels: dict[str, int] = {}
     with FileSystems.create(f"{staging}/{relative}") as handle:
-        for _, label, encoded in ordered:
-            handle.write(encoded)
+        for _, label, compressed in ordered:
+            handle.write(zlib.decompress(compressed))
             labels[label] = labels.get(label, 0) + 1
     return {"file": relative, "kind": partition.split("/", 1)[0], "lines": len(ordered), "labels": labels}
 
