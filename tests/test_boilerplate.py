@@ -7,7 +7,13 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from transforms.boilerplate import DistinctUpTo, RemoveRepeatedParagraphs, paragraph_hash, strip_boilerplate
+from transforms.boilerplate import (
+    RemoveRepeatedParagraphs,
+    paragraph_hash,
+    repeated_paragraphs,
+    site_paragraphs,
+    strip_boilerplate,
+)
 from transforms.records import Reject
 
 FOOTER = "Follow the Valley Herald on social media for the latest news from the valley."
@@ -45,14 +51,26 @@ def test_strip_rejects_an_article_left_too_short():
     assert isinstance(cleaned, Reject) and cleaned.reason == "not_article"
 
 
-def test_distinct_up_to_caps_its_accumulator():
-    combine = DistinctUpTo(3)
-    accumulator = combine.create_accumulator()
-    for value in ["a", "b", "a", "c", "d", "e"]:
-        accumulator = combine.add_input(accumulator, value)
-    assert combine.extract_output(accumulator) == 3
-    merged = combine.merge_accumulators([{"a"}, {"b"}, {"c", "d"}])
-    assert combine.extract_output(merged) == 3
+def test_repeated_paragraphs_count_distinct_articles_of_one_site():
+    footer, teaser = paragraph_hash(FOOTER), paragraph_hash("Read more: the mayor's new bus lanes")
+    values = [
+        ("story-1", footer + paragraph_hash("one")),
+        ("story-2", footer + teaser),
+        ("story-2", footer + teaser + paragraph_hash("a re-crawl of story 2")),
+        ("story-3", teaser + footer),
+    ]
+    found = dict(repeated_paragraphs(("valleyherald.example", values), min_pages=3))
+    assert found == {("valleyherald.example", footer): 3}
+
+
+def test_site_paragraphs_sends_each_distinct_paragraph_once():
+    article = story(1)
+    site, (identity, hashes) = site_paragraphs(article)
+    paragraphs = set(article.body.split("\n\n"))
+    assert site == "valleyherald.example"
+    assert len(hashes) == 16 * len(paragraphs)
+    assert paragraph_hash(FOOTER) in {hashes[i : i + 16] for i in range(0, len(hashes), 16)}
+    assert identity == site_paragraphs(story(1))[1][0] != site_paragraphs(story(2))[1][0]
 
 
 def test_footer_on_three_stories_is_removed_but_copies_of_one_story_do_not_count():
