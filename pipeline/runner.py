@@ -32,6 +32,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
 from apache_beam.runners.runner import PipelineRunner
 
+from pipeline.allocator import keep_memory_returnable
 from pipeline.assembly import build_pipeline
 from pipeline.config import Config
 from pipeline.fnapi_fixes import disable_timed_data_flush
@@ -146,6 +147,7 @@ def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
     if not uses_direct_runner(options):
         return None
     disable_timed_data_flush()  # multi_processing loses records without it (pipeline/fnapi_fixes.py)
+    keep_memory_returnable()
     from apache_beam.portability.api import beam_provision_api_pb2
     from apache_beam.runners.portability.fn_api_runner import fn_runner
     from apache_beam.runners.portability.portable_runner import JobServiceHandle

@@ -56,7 +56,8 @@ def test_the_direct_runner_is_built_with_streams_that_flush_by_size(monkeypatch)
     options = PipelineOptions(["--direct_running_mode", "multi_processing", "--direct_num_workers", "2"])
     assert choose_runner(options) is not None
     assert worker_handlers.DATA_BUFFER_TIME_LIMIT_MS == 0
-    channel = data_plane.BeamFnDataServicer(worker_handlers.DATA_BUFFER_TIME_LIMIT_MS).get_conn_by_worker_id("w")
+    servicer = data_plane.BeamFnDataServicer(worker_handlers.DATA_BUFFER_TIME_LIMIT_MS)
+    channel = servicer.get_conn_by_worker_id("w")
     stream = channel.output_stream("bundle", "transform")
     assert not isinstance(stream, data_plane.TimeBasedBufferingClosableOutputStream)
     stream.close()

@@ -182,7 +182,7 @@ class DeduplicateArticles(beam.PTransform):
         near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near)
         applied = (
             {
-                "article": same_url[ARTICLES] | "Article by id" >> beam.Map(lambda a: (a.id, pack_article(a))),
+                "article": same_url[ARTICLES] | "Packed by id" >> beam.Map(lambda a: (a.id, pack_article(a))),
                 "node": nodes | "Node by id" >> beam.Map(lambda node: (node.id, node)),
                 "redirect": near["redirects"],
                 "gain": near["gains"],

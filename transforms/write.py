@@ -169,7 +169,8 @@ class WriteRun(beam.PTransform):
 def _key_by_shard(line: Line, shards: dict[str, int]) -> tuple[tuple[str, int], tuple[str, str, bytes]]:
     partition, sort_key, label, encoded = line
     # Compressed: the runner holds every line of the run until its shard is written.
-    return (partition, _stable_shard(sort_key, shards[partition])), (sort_key, label, zlib.compress(encoded, 1))
+    shard = _stable_shard(sort_key, shards[partition])
+    return (partition, shard), (sort_key, label, zlib.compress(encoded, 1))
 
 
 def _write_part_file(
