@@ -153,8 +153,9 @@ def pack_article(article: Article) -> bytes:
     """``article`` as compressed bytes, for the shuffles that carry whole articles.
 
     A runner keeps a shuffle's values until they are consumed, and the DirectRunner keeps
-    them decoded, as Python objects, in its own process: a quarter of the size, and no
-    article built and taken apart again by the runner, when they travel as these bytes.
+    them decoded, as Python objects, in its driver process. As these bytes they take a
+    fraction of that memory (zlib on prose, and no per-object overhead), and the driver
+    moves bytes instead of unpickling and pickling every article again.
     """
     return zlib.compress(pickle.dumps(_article_fields(article), protocol=pickle.HIGHEST_PROTOCOL), 1)
 

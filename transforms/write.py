@@ -12,7 +12,8 @@ Nothing appears in the output folder from here: ``pipeline.publish`` moves the s
 files into place only once the whole pipeline has succeeded. Output is deterministic:
 a partition is split into ``ceil(records / max_records_per_file)`` shards by a stable
 hash of each record's sort key, and each file is sorted, so the same input gives the
-same files in every running mode. Each record is encoded to JSON once, with orjson.
+same files in every running mode. Each record is encoded to JSON once, with orjson, and
+the line waits for its shard compressed (the runner holds every line of a run until then).
 
 Files are created through Beam's ``FileSystems``, which creates missing parent folders
 itself (local) or needs none (object stores); the tests read back what was written.
