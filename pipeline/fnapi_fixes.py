@@ -10,7 +10,7 @@ away what was written meanwhile. Nothing fails: the worker receives fewer elemen
 
 It shows once a stage's input is several hundred MB (newsbeam's 200,000-page runs lost
 between 398 and 25,000 records per run, refused by the manifest's count check; a plain
-Beam pipeline moving 1 GB through a side-input stage lost 2-4% in six runs out of nine).
+Beam pipeline moving 1 GB through a side-input stage lost 2-4% in 9 runs of 20).
 The workers flush their own outputs by size only, which is safe, and a batch run gains
 nothing from timed flushes, so the fix makes the runner's streams flush by size too.
 ``tests/test_fnapi_fixes.py`` shows the race on Beam's own class.
