@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import subprocess
 import sys
 
@@ -28,8 +29,6 @@ def test_a_value_the_user_set_is_kept(monkeypatch) -> None:
     monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "262144")
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     keep_memory_returnable()
-    import os
-
     assert os.environ["MALLOC_MMAP_THRESHOLD_"] == "262144"
     assert os.environ["MALLOC_TRIM_THRESHOLD_"] == str(THRESHOLD_BYTES)
 
