@@ -7,7 +7,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from transforms.dedup import DeduplicateArticles, canonical_sort_key, resolve_group, word_jaccard
+from transforms.dedup import DeduplicateArticles, canonical_sort_key, entry_of, resolve_group, word_jaccard
 
 BODY = "The harbour council voted on Thursday to approve a new ferry terminal on the eastern quay."
 
@@ -21,21 +21,24 @@ def test_copy_with_url_and_metadata_is_kept_over_a_bare_copy():
         title="Ferry terminal approved",
         published_at="2025-03-14",
     )
-    kept, duplicates = resolve_group([bare, rich], "exact")
-    assert kept.id == "r"
-    assert [(d.id, d.duplicate_of, d.kind, d.similarity) for d in duplicates] == [("b", "r", "exact", 1.0)]
+    kept, dropped = resolve_group([entry_of(bare), entry_of(rich)], "exact")
+    assert (kept.id, kept.copies, kept.copy_urls) == ("r", 1, ())
+    assert [
+        (d.duplicate.id, d.duplicate.duplicate_of, d.duplicate.kind, d.compare_with) for d in dropped
+    ] == [("b", "r", "exact", None)]
 
 
 def test_earliest_published_copy_wins_between_equally_rich_copies():
     late = make_article(id="x1", body=BODY, title="T", published_at="2025-03-15T08:00:00+00:00")
     early = make_article(id="x2", body=BODY, title="T", published_at="2025-03-14T08:00:00+00:00")
-    assert resolve_group([late, early], "exact")[0].id == "x2"
+    assert resolve_group([entry_of(late), entry_of(early)], "exact")[0].id == "x2"
 
 
 def test_choice_does_not_depend_on_input_order():
     copies = [make_article(id="same", body=BODY, path=f"/d/{n}.html") for n in range(5)]
-    first = resolve_group(copies, "exact")[0]
-    again = resolve_group(list(reversed(copies)), "exact")[0]
+    entries = [entry_of(copy) for copy in copies]
+    first = resolve_group(entries, "exact")[0]
+    again = resolve_group(list(reversed(entries)), "exact")[0]
     assert first.input == again.input == copies[0].input
     assert canonical_sort_key(copies[0]) < canonical_sort_key(copies[1])
 
@@ -72,17 +75,21 @@ def test_pipeline_keeps_one_per_story_and_records_every_copy():
     other = make_article(
         id="d", body="A different story entirely.", url="https://harbour.example/d", path="/d/d.html"
     )
+    recrawl_similarity = round(word_jaccard(recrawl_new.body, recrawl_old.body), 6)
+    assert 0.5 < recrawl_similarity < 1.0
     with TestPipeline() as pipeline:
         result = (
             pipeline | beam.Create([wire_a, wire_b, recrawl_old, recrawl_new, other]) | DeduplicateArticles()
         )
         kept = result["articles"] | "Kept" >> beam.Map(lambda a: (a.id, a.input.path))
         dropped = result["duplicates"] | "Dropped" >> beam.Map(
-            lambda d: (d.input.path, d.duplicate_of, d.kind)
+            lambda d: (d.input.path, d.duplicate_of, d.kind, round(d.similarity, 6))
         )
         assert_that(
             kept, equal_to([("b", "/d/b.html"), ("c", "/d/c2.html"), ("d", "/d/d.html")]), label="kept"
         )
         assert_that(
-            dropped, equal_to([("/d/a.html", "b", "exact"), ("/d/c1.html", "c", "near")]), label="duplicates"
+            dropped,
+            equal_to([("/d/a.html", "b", "exact", 1.0), ("/d/c1.html", "c", "near", recrawl_similarity)]),
+            label="duplicates",
         )
