@@ -6,8 +6,10 @@ import random
 
 import numpy as np
 import pytest
+from builders import prose
 
 from transforms.minhash import (
+    SIGN_CHUNK,
     LshParams,
     band_keys,
     candidate_probability,
@@ -45,6 +47,17 @@ def test_signature_is_deterministic_and_pinned():
     # Signatures are stored in the cross-run state: a change here makes old state incomparable.
     assert first[:4].tolist() == [90502262, 50143165, 161651719, 92052110]
     assert not np.array_equal(first, signature(shingle_hashes(TEXT, 5), 128, 2))
+
+
+def test_a_body_longer_than_one_chunk_of_shingles_signs_as_one_set():
+    shingles = shingle_hashes(" ".join(prose(12, 3)), 5)
+    assert shingles.size > SIGN_CHUNK
+    whole = signature(shingles, 128, 1)
+    assert whole[:4].tolist() == [9444772, 11851747, 29930538, 44974051]  # pinned, as above
+    # MinHash of a union is the position-wise minimum, wherever the chunks are cut.
+    for cut in (1, SIGN_CHUNK, SIGN_CHUNK + 1, shingles.size - 1):
+        parts = signature(shingles[:cut], 128, 1), signature(shingles[cut:], 128, 1)
+        assert np.array_equal(whole, np.minimum(*parts))
 
 
 @pytest.mark.parametrize("jaccard", [0.2, 0.5, 0.8, 0.95])

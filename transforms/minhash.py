@@ -149,7 +149,14 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         b[index] = int.from_bytes(digest[8:], "little")
     a.setflags(write=False)
     b.setflags(write=False)
-    return a.reshape(-1, 1), b.reshape(-1, 1)
+    return a.reshape(1, -1), b.reshape(1, -1)
+
+
+#: Shingles permuted at a time: the scratch matrix (this many x ``num_perm`` ``uint64``)
+#: stays under glibc's mmap threshold, which newsbeam fixes at 128 KiB
+#: (``pipeline/allocator.py``); one matrix per body was mapped and unmapped per article,
+#: which made signing twice as slow.
+SIGN_CHUNK = 96
 
 
 def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -157,10 +164,17 @@ def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     if shingles.size == 0:
         return np.full(num_perm, EMPTY_VALUE, dtype=np.uint32)
     a, b = _permutations(num_perm, seed)
+    column = shingles.reshape(-1, 1)
+    width = min(SIGN_CHUNK, shingles.size)
+    scratch = np.empty((width, num_perm), dtype=np.uint64)
+    smallest = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        permuted = a * shingles.reshape(1, -1)
-        permuted += b
-    return (permuted.min(axis=1) >> np.uint64(32)).astype(np.uint32)
+        for start in range(0, shingles.size, width):
+            permuted = scratch[: min(width, shingles.size - start)]
+            np.multiply(column[start : start + width], a, out=permuted)
+            permuted += b
+            np.minimum(smallest, permuted.min(axis=0), out=smallest)
+    return (smallest >> np.uint64(32)).astype(np.uint32)
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
