@@ -7,7 +7,17 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from transforms.dedup import DeduplicateArticles, canonical_sort_key, entry_of, resolve_group, word_jaccard
+from transforms.dedup import (
+    DeduplicateArticles,
+    apply_verdicts,
+    canonical_sort_key,
+    decide,
+    entry_of,
+    resolve_group,
+    word_jaccard,
+)
+from transforms.near_dedup import Gain, Redirect
+from transforms.records import pack_article
 
 BODY = "The harbour council voted on Thursday to approve a new ferry terminal on the eastern quay."
 
@@ -93,3 +103,42 @@ def test_pipeline_keeps_one_per_story_and_records_every_copy():
             equal_to([("/d/a.html", "b", "exact", 1.0), ("/d/c1.html", "c", "near", recrawl_similarity)]),
             label="duplicates",
         )
+
+
+def test_a_survivor_dropped_by_the_near_pass_takes_its_copies_along():
+    kept = make_article(id="k", body=BODY, url="https://harbour.example/k", path="/d/k.html")
+    exact = make_article(id="e", body=BODY, url="https://valley.example/e", path="/d/e.html")
+    survivor, dropped = resolve_group([entry_of(kept), entry_of(exact)], "exact")
+    verdicts = decide(survivor, dropped, Redirect("w", "near", 0.9), None)
+    assert sorted(
+        (v.input.path, v.duplicate.duplicate_of, v.duplicate.kind, v.duplicate.similarity) for v in verdicts
+    ) == [
+        ("/d/e.html", "w", "near", 0.9),
+        ("/d/k.html", "w", "near", 0.9),
+    ]
+
+
+def test_a_kept_survivor_counts_the_copies_of_every_pass():
+    kept = make_article(id="k", body=BODY, url="https://harbour.example/k", title="Ferry", path="/d/k.html")
+    exact = make_article(id="e", body=BODY, url="https://valley.example/e", path="/d/e.html")
+    survivor, dropped = resolve_group([entry_of(kept), entry_of(exact)], "exact")
+    gain = Gain(2, ("https://coast.example/n1", "https://valley.example/e"))
+    verdicts = decide(survivor, dropped, None, gain)
+    [keep] = [v for v in verdicts if v.duplicate is None]
+    assert (keep.input.path, keep.copies) == ("/d/k.html", 3)
+    assert keep.copy_urls == ("https://coast.example/n1", "https://valley.example/e")
+    assert [(v.duplicate.id, v.duplicate.duplicate_of) for v in verdicts if v.duplicate] == [("e", "k")]
+
+
+def test_verdicts_applied_by_id_compare_the_bodies_of_a_recrawled_page():
+    old = make_article(id="c", body="Trams return to the old town on Monday.", path="/d/c1.html")
+    new = make_article(id="c", body="Trams return to the old town on Monday morning.", path="/d/c2.html")
+    survivor, dropped = resolve_group([entry_of(old), entry_of(new)], "near")
+    assert survivor.input.path == "/d/c2.html" and dropped[0].compare_with == new.input
+    verdicts = decide(survivor, dropped, None, None)
+    packed = [(article.input, pack_article(article)) for article in (old, new)]
+    records = list(apply_verdicts(packed, verdicts))
+    [article] = [r for r in records if hasattr(r, "body")]
+    [duplicate] = [r for r in records if hasattr(r, "duplicate_of")]
+    assert article.body == new.body and article.extra == {"duplicate_count": 1, "duplicate_urls": []}
+    assert duplicate.similarity == word_jaccard(old.body, new.body) < 1.0
