@@ -124,7 +124,8 @@ class RemoveRepeatedParagraphs(beam.PTransform):
             | "Seen often" >> beam.FlatMap(repeated_paragraphs, min_pages=self._min_pages)
         )
         # Every article waits here, stored by the runner, until the counts are complete:
-        # as compressed bytes it takes about a third of the memory and of the bytes moved.
+        # as compressed bytes it takes less than half the memory and the bytes moved (0.46
+        # of its pickle on the generated corpus).
         outputs = (
             articles
             | "Pack" >> beam.Map(pack_article)
