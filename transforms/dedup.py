@@ -143,6 +143,7 @@ class Dropped(NamedTuple):
 class Verdict(NamedTuple):
     """The fate of one article instance: dropped as ``duplicate``, or kept with its copy fields."""
 
+    id: str  # the article's, which the verdicts are joined to their articles by
     input: Provenance
     duplicate: Duplicate | None = None
     compare_with: Provenance | None = None
@@ -218,7 +219,7 @@ def decide(
     verdicts = []
     for copy in copies:
         duplicate = repoint(copy.duplicate, redirect) if redirect else copy.duplicate
-        verdicts.append(Verdict(duplicate.input, duplicate, copy.compare_with))
+        verdicts.append(Verdict(duplicate.id, duplicate.input, duplicate, copy.compare_with))
     if entry is None:
         return verdicts
     if redirect is not None:
@@ -230,11 +231,13 @@ def decide(
             similarity=redirect.similarity,
             input=entry.input,
         )
-        verdicts.append(Verdict(entry.input, dropped))
+        verdicts.append(Verdict(entry.id, entry.input, dropped))
     else:
         urls = (*entry.copy_urls, *(gain.urls if gain else ()))
         count = entry.copies + (gain.copies if gain else 0)
-        verdicts.append(Verdict(entry.input, copies=count, copy_urls=capped_urls(urls, entry.url, urls_cap)))
+        verdicts.append(
+            Verdict(entry.id, entry.input, copies=count, copy_urls=capped_urls(urls, entry.url, urls_cap))
+        )
     return verdicts
 
 
@@ -336,12 +339,16 @@ class _DropCopies(beam.PTransform):
         by_hash = self._kind == "exact"
         outputs = (
             entries
-            | "Key" >> beam.Map(lambda entry: (entry.content_hash if by_hash else entry.id, entry))
+            | "Key" >> beam.Map(_keyed_for_pass, by_hash=by_hash)
             | "Group" >> beam.GroupByKey()
             | "Keep one"
             >> beam.ParDo(_KeepOneFn(self._kind, self._urls_cap)).with_outputs(DUPLICATES, main=ARTICLES)
         )
         return {ARTICLES: outputs[ARTICLES], DUPLICATES: outputs[DUPLICATES]}
+
+
+def _keyed_for_pass(entry: Entry, by_hash: bool) -> tuple[str, Entry]:
+    return (entry.content_hash if by_hash else entry.id), entry
 
 
 class _KeepOneFn(beam.DoFn):
@@ -376,7 +383,7 @@ class _DecideFn(beam.DoFn):
         if redirect is not None and entry is not None:
             self._dropped.inc()
         for verdict in decide(entry, sides["copy"], redirect, gains[0] if gains else None, self._urls_cap):
-            yield (verdict.duplicate.id if verdict.duplicate else entry.id), verdict  # type: ignore[union-attr]
+            yield verdict.id, verdict
         if entry is not None and redirect is None and self._with_state:
             yield TaggedOutput(STATE, _counted_node(entry))
 
