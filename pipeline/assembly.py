@@ -25,6 +25,7 @@ from transforms.boilerplate import RemoveRepeatedParagraphs
 from transforms.classify import ClassifyArticles
 from transforms.dedup import DeduplicateArticles
 from transforms.dedup_state import ReadDedupState, WriteDedupState
+from transforms.parking import park_folder
 from transforms.parse import ParseArticles
 from transforms.read import RECORD_OFFSETS, ReadPages
 from transforms.splits import ResolveRecordIndices
@@ -79,7 +80,7 @@ def build_pipeline(
     for step in config.steps:
         if step == "boilerplate":
             cleaned = articles | "Boilerplate" >> RemoveRepeatedParagraphs(
-                config.boilerplate.min_pages, config.parse.min_words
+                config.boilerplate.min_pages, config.parse.min_words, park_folder(staging, "boilerplate")
             )
             articles = cleaned["articles"]
             rejects.append(cleaned["rejects"])
@@ -91,7 +92,7 @@ def build_pipeline(
                     state, run_id, near.lsh
                 )
             deduplicated = dedup_inputs | "Dedup" >> DeduplicateArticles(
-                near, config.dedup.duplicate_urls_cap
+                near, config.dedup.duplicate_urls_cap, park_folder(staging, "dedup")
             )
             articles = deduplicated["articles"]
             duplicates.append(deduplicated["duplicates"])

@@ -8,16 +8,19 @@ from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
 from transforms.dedup import (
+    Comparison,
     DeduplicateArticles,
+    Verdict,
     apply_verdicts,
     canonical_sort_key,
+    compare_same_id,
     decide,
     entry_of,
     resolve_group,
     word_jaccard,
 )
 from transforms.near_dedup import Gain, Redirect
-from transforms.records import pack_article
+from transforms.records import Article, Duplicate, pack_article
 
 BODY = "The harbour council voted on Thursday to approve a new ferry terminal on the eastern quay."
 
@@ -130,15 +133,40 @@ def test_a_kept_survivor_counts_the_copies_of_every_pass():
     assert [(v.duplicate.id, v.duplicate.duplicate_of) for v in verdicts if v.duplicate] == [("e", "k")]
 
 
-def test_verdicts_applied_by_id_compare_the_bodies_of_a_recrawled_page():
+def test_verdicts_applied_per_batch_compare_the_bodies_of_a_recrawled_page():
+    # The two crawls of one URL were parked in different batches: each batch is applied
+    # alone, and the comparison is completed from both batches' word sets.
     old = make_article(id="c", body="Trams return to the old town on Monday.", path="/d/c1.html")
     new = make_article(id="c", body="Trams return to the old town on Monday morning.", path="/d/c2.html")
-    survivor, dropped = resolve_group([entry_of(old), entry_of(new)], "near")
+    entries = [entry_of(old, location=("first", 0)), entry_of(new, location=("second", 0))]
+    survivor, dropped = resolve_group(entries, "near")
     assert survivor.input.path == "/d/c2.html" and dropped[0].compare_with == new.input
     verdicts = decide(survivor, dropped, None, None)
-    packed = [(article.input, pack_article(article)) for article in (old, new)]
-    records = list(apply_verdicts(packed, verdicts))
-    [article] = [r for r in records if hasattr(r, "body")]
-    [duplicate] = [r for r in records if hasattr(r, "duplicate_of")]
+    assert [(v.input.path, v.location, v.compared) for v in verdicts] == [
+        ("/d/c1.html", ("first", 0), False),
+        ("/d/c2.html", ("second", 0), True),
+    ]
+    records = [
+        record
+        for batch, article in (("first", old), ("second", new))
+        for record in apply_verdicts(
+            [pack_article(article)], {v.location[1]: v for v in verdicts if v.location[0] == batch}
+        )
+    ]
+    [article] = [r for r in records if isinstance(r, Article)]
     assert article.body == new.body and article.extra == {"duplicate_count": 1, "duplicate_urls": []}
+    comparisons = [r for r in records if isinstance(r, Comparison)]
+    assert sorted(c.duplicate is None for c in comparisons) == [False, True]
+    [duplicate] = compare_same_id(comparisons)
+    assert duplicate.input == old.input and duplicate.duplicate_of == "c"
     assert duplicate.similarity == word_jaccard(old.body, new.body) < 1.0
+
+
+def test_a_batch_yields_decided_duplicates_unread_and_keeps_an_article_without_verdict():
+    dropped = make_article(id="e", body=BODY, url="https://valley.example/e", path="/d/e.html")
+    unjudged = make_article(id="u", body=BODY + " More.", url="https://valley.example/u", path="/d/u.html")
+    verdict = Verdict("e", dropped.input, Duplicate("e", dropped.url, "k", "exact", 1.0, dropped.input))
+    # The dropped article's record is not even unpacked: its verdict says all.
+    records = list(apply_verdicts([b"not a packed article", pack_article(unjudged)], {0: verdict}))
+    assert records[0] == verdict.duplicate
+    assert records[1].id == "u" and records[1].extra["duplicate_count"] == 0

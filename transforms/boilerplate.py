@@ -30,6 +30,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from transforms.parking import BATCHES, Park, ParkedBatch, read_batch
 from transforms.parse import PARAGRAPH_SEPARATOR, article_id, content_hash, word_count
 from transforms.records import Article, Reject, pack_article, unpack_article
 
@@ -107,14 +108,19 @@ def strip_boilerplate(
 
 
 class RemoveRepeatedParagraphs(beam.PTransform):
-    """Articles in; a dict of cleaned ``articles`` and ``rejects`` (nothing left) out."""
+    """Articles in; a dict of cleaned ``articles`` and ``rejects`` (nothing left) out.
 
-    def __init__(self, min_pages: int, min_words: int) -> None:
+    ``park_folder``: where the articles wait for the counts (:mod:`transforms.parking`);
+    without it they wait in the runner.
+    """
+
+    def __init__(self, min_pages: int, min_words: int, park_folder: str | None = None) -> None:
         super().__init__()
         if min_pages < 2:
             raise ValueError(f"min_pages must be at least 2, not {min_pages}")
         self._min_pages = min_pages
         self._min_words = min_words
+        self._park_folder = park_folder
 
     def expand(self, articles: beam.PCollection[Article]) -> dict[str, beam.PCollection]:
         repeated = (
@@ -123,17 +129,13 @@ class RemoveRepeatedParagraphs(beam.PTransform):
             | "Group by site" >> beam.GroupByKey()
             | "Seen often" >> beam.FlatMap(repeated_paragraphs, min_pages=self._min_pages)
         )
-        # Every article waits here, stored by the runner, until the counts are complete:
-        # as compressed bytes it takes less than half the memory and the bytes moved (0.46
-        # of its pickle on the generated corpus).
-        outputs = (
-            articles
-            | "Pack" >> beam.Map(pack_article)
-            | "Strip"
-            >> beam.ParDo(_StripFn(self._min_words), boilerplate=beam.pvalue.AsDict(repeated)).with_outputs(
-                REJECTS, main=ARTICLES
-            )
-        )
+        # Every article waits here until the counts are complete, parked as compressed
+        # bytes (0.46 of its pickle on the generated corpus).
+        outputs = (articles | "Park" >> Park(self._park_folder, pack_article))[
+            BATCHES
+        ] | "Strip" >> beam.ParDo(
+            _StripFn(self._min_words), boilerplate=beam.pvalue.AsDict(repeated)
+        ).with_outputs(REJECTS, main=ARTICLES)
         return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
 
 
@@ -143,13 +145,14 @@ class _StripFn(beam.DoFn):
         self._cleaned = Metrics.counter("boilerplate", "articles_cleaned")
 
     def process(
-        self, packed: bytes, boilerplate: dict[BoilerplateKey, int]
+        self, batch: ParkedBatch, boilerplate: dict[BoilerplateKey, int]
     ) -> Iterable[Article | TaggedOutput]:
-        article = unpack_article(packed)
-        result = strip_boilerplate(article, boilerplate, self._min_words)
-        if isinstance(result, Reject):
-            yield TaggedOutput(REJECTS, result)
-            return
-        if result is not article:
-            self._cleaned.inc()
-        yield result
+        for packed in read_batch(batch):
+            article = unpack_article(packed)
+            result = strip_boilerplate(article, boilerplate, self._min_words)
+            if isinstance(result, Reject):
+                yield TaggedOutput(REJECTS, result)
+                continue
+            if result is not article:
+                self._cleaned.inc()
+            yield result

@@ -17,11 +17,12 @@ Three passes, each made of ``GroupByKey`` steps so that they scale on any runner
    ``state`` output, for the cross-run index.
 
 The passes decide on an :class:`Entry` per article: its identity, what the choice of the
-kept copy needs, and its MinHash node, without its body. Each article's fate is then one
-:class:`Verdict`, and a single join by id applies the verdicts to the articles, so a
-whole article crosses one shuffle here, not one per pass (a runner stores and moves every
-shuffled value; bodies are most of a run's bytes). The join by id also brings the bodies
-that the same-id pass compares together: copies of one page share its id.
+kept copy needs, its MinHash node and where the article is parked, without its body
+(:mod:`transforms.parking`: the articles wait in batch files, not in the runner). Each
+article's fate is then one :class:`Verdict`, joined to the ref of its batch by the batch's
+name and applied as the batch is read back. A same-id copy's similarity needs two bodies,
+which may be in different batches: both send their word sets to one last, small join by
+id (:class:`Comparison`; only the pages crawled twice take part).
 
 Every kept article gains two extra fields: ``duplicate_count`` (all copies dropped in
 its favour by the three passes) and ``duplicate_urls`` (their distinct URLs, the
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import apache_beam as beam
@@ -56,24 +57,28 @@ from transforms.near_dedup import (
     capped_urls,
     node_of,
 )
+from transforms.parking import BATCHES, LOCATED, Location, Park, ParkedBatch, read_batch
 from transforms.records import Article, Duplicate, Provenance, pack_article, unpack_article
 
 __all__ = [
+    "Comparison",
     "DeduplicateArticles",
     "Dropped",
     "Entry",
     "Verdict",
     "apply_verdicts",
     "canonical_sort_key",
+    "compare_same_id",
     "decide",
     "entry_of",
     "repoint",
     "resolve_group",
     "with_copy_fields",
     "word_jaccard",
+    "word_set",
 ]
 
-ARTICLES, DUPLICATES, STATE = "articles", "duplicates", "state"
+ARTICLES, DUPLICATES, STATE, COMPARISONS = "articles", "duplicates", "state", "comparisons"
 DEFAULT_URLS_CAP = 20
 _WORD = re.compile(r"\w+")
 
@@ -99,11 +104,18 @@ def canonical_sort_key(article: Article) -> tuple[object, ...]:
     )
 
 
-def word_jaccard(first: str, second: str) -> float:
-    a, b = set(_WORD.findall(first.casefold())), set(_WORD.findall(second.casefold()))
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a and not b:
         return 1.0
     return len(a & b) / len(a | b)
+
+
+def word_jaccard(first: str, second: str) -> float:
+    return _jaccard(word_set(first), word_set(second))
 
 
 class Entry(NamedTuple):
@@ -117,9 +129,10 @@ class Entry(NamedTuple):
     node: Node | None = None  # for the near pass
     copies: int = 0  # copies dropped in its favour so far
     copy_urls: tuple[str, ...] = ()
+    location: Location | None = None  # where the article is parked
 
 
-def entry_of(article: Article, params: LshParams | None = None) -> Entry:
+def entry_of(article: Article, params: LshParams | None = None, location: Location | None = None) -> Entry:
     """The article's :class:`Entry`; with LSH ``params``, signed for the near pass."""
     return Entry(
         id=article.id,
@@ -128,6 +141,7 @@ def entry_of(article: Article, params: LshParams | None = None) -> Entry:
         content_hash=article.content_hash,
         rank=canonical_sort_key(article),
         node=node_of(article, params) if params is not None else None,
+        location=location,
     )
 
 
@@ -138,17 +152,29 @@ class Dropped(NamedTuple):
     #: A same-id copy: its similarity is still to be multiplied by the word Jaccard of its
     #: body and the body of this instance (the kept one, which has the same id).
     compare_with: Provenance | None = None
+    location: Location | None = None  # where the copy is parked
 
 
 class Verdict(NamedTuple):
     """The fate of one article instance: dropped as ``duplicate``, or kept with its copy fields."""
 
-    id: str  # the article's, which the verdicts are joined to their articles by
+    id: str
     input: Provenance
     duplicate: Duplicate | None = None
     compare_with: Provenance | None = None
     copies: int = 0
     copy_urls: tuple[str, ...] = ()
+    location: Location | None = None  # where the article is parked
+    #: Same-id copies are compared with this instance's body (see :class:`Comparison`).
+    compared: bool = False
+
+
+class Comparison(NamedTuple):
+    """One side of a same-id comparison: the compared instance's words, or a copy's with its duplicate."""
+
+    id: str
+    words: frozenset[str]
+    duplicate: Duplicate | None = None  # None: the instance the copies are compared with
 
 
 def resolve_group(
@@ -174,6 +200,7 @@ def resolve_group(
                 id=copy.id, url=copy.url, duplicate_of=kept.id, kind=kind, similarity=1.0, input=copy.input
             ),
             kept.input if same_id else None,
+            copy.location,
         )
         for copy in copies
     ]
@@ -217,11 +244,17 @@ def decide(
     points at a survivor) the copies keep their verdicts, so no page is lost.
     """
     verdicts = []
+    compared: set[Provenance] = set()
     for copy in copies:
         duplicate = repoint(copy.duplicate, redirect) if redirect else copy.duplicate
-        verdicts.append(Verdict(duplicate.id, duplicate.input, duplicate, copy.compare_with))
+        verdicts.append(
+            Verdict(duplicate.id, duplicate.input, duplicate, copy.compare_with, location=copy.location)
+        )
+        if copy.compare_with is not None:
+            compared.add(copy.compare_with)
     if entry is None:
         return verdicts
+    location, is_compared = entry.location, entry.input in compared
     if redirect is not None:
         dropped = Duplicate(
             id=entry.id,
@@ -231,38 +264,59 @@ def decide(
             similarity=redirect.similarity,
             input=entry.input,
         )
-        verdicts.append(Verdict(entry.id, entry.input, dropped))
+        verdicts.append(Verdict(entry.id, entry.input, dropped, location=location, compared=is_compared))
     else:
         urls = (*entry.copy_urls, *(gain.urls if gain else ()))
         count = entry.copies + (gain.copies if gain else 0)
-        verdicts.append(
-            Verdict(entry.id, entry.input, copies=count, copy_urls=capped_urls(urls, entry.url, urls_cap))
-        )
+        copy_urls = capped_urls(urls, entry.url, urls_cap)
+        kept = Verdict(entry.id, entry.input, copies=count, copy_urls=copy_urls)
+        verdicts.append(kept._replace(location=location, compared=is_compared))
     return verdicts
 
 
 def apply_verdicts(
-    packed: Iterable[tuple[Provenance, bytes]], verdicts: Iterable[Verdict], urls_cap: int = DEFAULT_URLS_CAP
-) -> Iterable[Article | Duplicate]:
-    """The kept articles and the duplicates of one id, from its packed articles and their verdicts."""
-    by_input = dict(packed)
-    bodies: dict[Provenance, str] = {}
+    packed: Iterable[bytes], verdicts: Mapping[int, Verdict], urls_cap: int = DEFAULT_URLS_CAP
+) -> Iterator[Article | Duplicate | Comparison]:
+    """A batch's kept articles, its duplicates and its sides of same-id comparisons.
 
-    def body(instance: Provenance) -> str:
-        if instance not in bodies:
-            bodies[instance] = unpack_article(by_input[instance]).body
-        return bodies[instance]
-
-    for verdict in verdicts:
-        duplicate = verdict.duplicate
-        if duplicate is None:
-            article = unpack_article(by_input[verdict.input])
-            yield with_copy_fields(article, verdict.copies, verdict.copy_urls, urls_cap)
-        elif verdict.compare_with is not None:
-            similarity = word_jaccard(body(verdict.compare_with), body(verdict.input))
-            yield dataclasses.replace(duplicate, similarity=duplicate.similarity * similarity)
+    ``packed``: the batch's articles in their parked order; ``verdicts``: theirs, by
+    position. A same-id copy yields its :class:`Comparison` in place of its duplicate,
+    which :func:`compare_same_id` completes. An article without a verdict (cannot happen:
+    every entry gets one) is kept as it is, so no page is lost.
+    """
+    for position, record in enumerate(packed):
+        verdict = verdicts.get(position)
+        if verdict is None:
+            yield with_copy_fields(unpack_article(record), 0, (), urls_cap)
+            continue
+        compares = verdict.compared or verdict.compare_with is not None
+        if verdict.duplicate is not None and not compares:
+            yield verdict.duplicate  # decided without its body: no need to unpack it
+            continue
+        article = unpack_article(record)
+        words = word_set(article.body) if compares else frozenset()
+        if verdict.compared:
+            yield Comparison(article.id, words)
+        if verdict.compare_with is not None:
+            yield Comparison(article.id, words, verdict.duplicate)
+        elif verdict.duplicate is not None:
+            yield verdict.duplicate
         else:
-            yield duplicate
+            yield with_copy_fields(article, verdict.copies, verdict.copy_urls, urls_cap)
+
+
+def compare_same_id(comparisons: Iterable[Comparison]) -> Iterator[Duplicate]:
+    """The same-id copies of one id, their similarity multiplied by the word Jaccard of the bodies.
+
+    Without the compared instance's words (cannot happen) a copy keeps its similarity.
+    """
+    sides = list(comparisons)
+    target = next((side.words for side in sides if side.duplicate is None), None)
+    for side in sides:
+        if side.duplicate is None:
+            continue
+        factor = _jaccard(target, side.words) if target is not None else 1.0
+        yield dataclasses.replace(side.duplicate, similarity=side.duplicate.similarity * factor)
 
 
 class DeduplicateArticles(beam.PTransform):
@@ -273,9 +327,15 @@ class DeduplicateArticles(beam.PTransform):
     ``near`` settings only the exact and same-URL passes run and ``state`` is empty.
     """
 
-    def __init__(self, near: NearDedupSettings | None = None, urls_cap: int | None = None) -> None:
+    def __init__(
+        self,
+        near: NearDedupSettings | None = None,
+        urls_cap: int | None = None,
+        park_folder: str | None = None,
+    ) -> None:
         super().__init__()
         self._near = near
+        self._park_folder = park_folder
         self._urls_cap = urls_cap if urls_cap is not None else (near.duplicate_urls_cap if near else 20)
 
     def expand(self, inputs: Any) -> dict[str, beam.PCollection]:
@@ -283,7 +343,8 @@ class DeduplicateArticles(beam.PTransform):
         pipeline = articles.pipeline
         cap = self._urls_cap
         params = self._near.lsh if self._near is not None else None
-        entries = articles | "Entries" >> beam.Map(entry_of, params)
+        parked = articles | "Park" >> Park(self._park_folder, pack_article, located=True)
+        entries = parked[LOCATED] | "Entries" >> beam.Map(_located_entry, params)
         exact = entries | "Exact copies" >> _DropCopies("exact", cap)
         same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap)
         survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(lambda entry: (entry.id, entry))
@@ -311,14 +372,32 @@ class DeduplicateArticles(beam.PTransform):
         )
         applied = (
             {
-                "article": articles
-                | "Packed by id" >> beam.Map(lambda a: (a.id, (a.input, pack_article(a)))),
+                "batch": parked[BATCHES] | "Batch by name" >> beam.Map(lambda batch: (batch.name, batch)),
                 "verdict": decided["verdicts"],
             }
             | "Join verdicts" >> beam.CoGroupByKey()
-            | "Apply verdicts" >> beam.ParDo(_ApplyFn(cap)).with_outputs(DUPLICATES, main=ARTICLES)
+            | "Apply verdicts"
+            >> beam.ParDo(_ApplyFn(cap)).with_outputs(DUPLICATES, COMPARISONS, main=ARTICLES)
         )
-        return {ARTICLES: applied[ARTICLES], DUPLICATES: applied[DUPLICATES], STATE: decided[STATE]}
+        compared = (
+            applied[COMPARISONS]
+            | "Comparison by id" >> beam.Map(lambda side: (side.id, side))
+            | "Join same id" >> beam.GroupByKey()
+            | "Compare same id" >> beam.FlatMap(lambda joined: compare_same_id(joined[1]))
+        )
+        duplicates = (applied[DUPLICATES], compared) | "All duplicates" >> beam.Flatten()
+        return {ARTICLES: applied[ARTICLES], DUPLICATES: duplicates, STATE: decided[STATE]}
+
+
+def _located_entry(located: tuple[Location, Article], params: LshParams | None) -> Entry:
+    location, article = located
+    return entry_of(article, params, location)
+
+
+def _batch_name(verdict: Verdict) -> str:
+    if verdict.location is None:
+        raise ValueError(f"the verdict of {verdict.id} does not say where its article is parked")
+    return verdict.location[0]
 
 
 def _counted_node(entry: Entry) -> Node:
@@ -366,7 +445,7 @@ class _KeepOneFn(beam.DoFn):
 
 
 class _DecideFn(beam.DoFn):
-    """Per surviving id: the verdicts of its article and its copies, by their ids; its node to ``state``."""
+    """Per surviving id: its article's and its copies' verdicts, by their batches; its node to ``state``."""
 
     def __init__(self, urls_cap: int, with_state: bool) -> None:
         self._urls_cap = urls_cap
@@ -383,18 +462,31 @@ class _DecideFn(beam.DoFn):
         if redirect is not None and entry is not None:
             self._dropped.inc()
         for verdict in decide(entry, sides["copy"], redirect, gains[0] if gains else None, self._urls_cap):
-            yield verdict.id, verdict
+            yield _batch_name(verdict), verdict
         if entry is not None and redirect is None and self._with_state:
             yield TaggedOutput(STATE, _counted_node(entry))
 
 
 class _ApplyFn(beam.DoFn):
-    """Per article id: its packed articles and their verdicts -> kept articles and ``duplicates``."""
+    """Per parked batch: its verdicts applied -> kept articles, ``duplicates`` and ``comparisons``."""
 
     def __init__(self, urls_cap: int) -> None:
         self._urls_cap = urls_cap
 
     def process(self, joined: tuple[str, dict[str, list]]) -> Iterable[Article | TaggedOutput]:
         _, sides = joined
-        for record in apply_verdicts(sides["article"], sides["verdict"], self._urls_cap):
-            yield TaggedOutput(DUPLICATES, record) if isinstance(record, Duplicate) else record
+        verdicts = {_position(verdict): verdict for verdict in sides["verdict"]}
+        batch: ParkedBatch
+        for batch in sides["batch"]:
+            for record in apply_verdicts(read_batch(batch), verdicts, self._urls_cap):
+                if isinstance(record, Duplicate):
+                    yield TaggedOutput(DUPLICATES, record)
+                elif isinstance(record, Comparison):
+                    yield TaggedOutput(COMPARISONS, record)
+                else:
+                    yield record
+
+
+def _position(verdict: Verdict) -> int:
+    assert verdict.location is not None  # the verdict was keyed by its batch
+    return verdict.location[1]

@@ -12,10 +12,11 @@ Nothing appears in the output folder from here: ``pipeline.publish`` moves the s
 files into place only once the whole pipeline has succeeded. Output is deterministic:
 a partition is split into ``ceil(records / max_records_per_file)`` shards by a stable
 hash of each record's sort key, and each file is sorted, so the same input gives the
-same files in every running mode. Each record is encoded to JSON once, with orjson, and
-compressed at once: the runner holds every line of a run while the partitions are counted
-and until its shard is written, and zlib takes a JSON line to less than half (0.45 on
-the generated corpus).
+same files in every running mode. Each record is encoded to JSON once, with orjson.
+
+The lines wait for their partition's count parked (:mod:`transforms.parking`) in
+``STAGING/_parked/lines/``, one batch per partition per bundle, so the runner holds only
+the refs: a partition's batches are grouped and read back once per shard of it.
 
 Files are created through Beam's ``FileSystems``, which creates missing parent folders
 itself (local) or needs none (object stores); the tests read back what was written.
@@ -25,8 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 import re
-import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
@@ -35,6 +36,7 @@ import apache_beam as beam
 import orjson
 from apache_beam.io.filesystems import FileSystems
 
+from transforms.parking import BATCHES, Park, ParkedBatch, park_folder, read_batch
 from transforms.records import Article, Duplicate, Reject
 
 __all__ = [
@@ -49,7 +51,7 @@ __all__ = [
 WRITTEN_SUMMARY = "_written.json"
 _UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
 
-# One written line on its way to a part file: (partition, sort key, label, compressed line).
+# One written line on its way to a part file: (partition, sort key, label, line).
 # ``label`` is what the manifest counts per kind: an article's section, a reject's reason.
 Line = tuple[str, str, str, bytes]
 
@@ -93,10 +95,6 @@ def encode_line(record: Article | Duplicate | Reject, run_id: str) -> bytes:
     return orjson.dumps(fields) + b"\n"
 
 
-def _compressed_line(record: Article | Duplicate | Reject, run_id: str) -> bytes:
-    return zlib.compress(encode_line(record, run_id), 1)
-
-
 def part_file_name(run_id: str, shard: int) -> str:
     return f"part-{run_id}-{shard:05d}.jsonl"
 
@@ -106,18 +104,18 @@ def _article_line(article: Article, partition_by: Sequence[str], run_id: str) ->
         article_partition(article, partition_by),
         article.id,
         article.section,
-        _compressed_line(article, run_id),
+        encode_line(article, run_id),
     )
 
 
 def _duplicate_line(duplicate: Duplicate, run_id: str) -> Line:
     key = f"{duplicate.id}\x00{duplicate.input.path}\x00{duplicate.input.record:012d}"
-    return "duplicates", key, duplicate.kind, _compressed_line(duplicate, run_id)
+    return "duplicates", key, duplicate.kind, encode_line(duplicate, run_id)
 
 
 def _reject_line(reject: Reject, run_id: str) -> Line:
     key = f"{reject.input.path}\x00{reject.input.record:012d}"
-    return "rejects", key, reject.reason, _compressed_line(reject, run_id)
+    return "rejects", key, reject.reason, encode_line(reject, run_id)
 
 
 def _stable_shard(sort_key: str, shards: int) -> int:
@@ -155,17 +153,14 @@ class WriteRun(beam.PTransform):
             records["duplicates"] | "Encode duplicates" >> beam.Map(_duplicate_line, run_id),
             records["rejects"] | "Encode rejects" >> beam.Map(_reject_line, run_id),
         ) | "All lines" >> beam.Flatten()
-        shards_per_partition = (
-            lines
-            | "Partition of line" >> beam.Map(lambda line: (line[0], 1))
-            | "Count per partition" >> beam.CombinePerKey(sum)
-            | "Shards" >> beam.Map(lambda kv, most: (kv[0], math.ceil(kv[1] / most)), most=self._max_records)
+        parked = lines | "Park lines" >> Park(
+            park_folder(self._staging, "lines"), _pack_line, key=_partition_of_line
         )
         written = (
-            lines
-            | "Key by shard" >> beam.Map(_key_by_shard, shards=beam.pvalue.AsDict(shards_per_partition))
-            | "Group shards" >> beam.GroupByKey()
-            | "Write part files" >> beam.Map(_write_part_file, staging=self._staging, run_id=run_id)
+            parked[BATCHES]
+            | "Group partitions" >> beam.GroupByKey()
+            | "Write part files"
+            >> beam.FlatMap(_write_partition, staging=self._staging, run_id=run_id, most=self._max_records)
             | "Collect" >> beam.combiners.ToList()
         )
         read_totals = (
@@ -178,23 +173,46 @@ class WriteRun(beam.PTransform):
         )
 
 
-def _key_by_shard(line: Line, shards: dict[str, int]) -> tuple[tuple[str, int], tuple[str, str, bytes]]:
-    partition, sort_key, label, compressed = line
-    return (partition, _stable_shard(sort_key, shards[partition])), (sort_key, label, compressed)
+def _partition_of_line(line: Line) -> str:
+    return line[0]
+
+
+def _pack_line(line: Line) -> bytes:
+    return pickle.dumps(line[1:], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write_partition(
+    partition_batches: tuple[str, Iterable[ParkedBatch]], staging: str, run_id: str, most: int
+) -> Iterable[dict[str, Any]]:
+    """The part files of one partition: ``ceil(lines / most)`` shards, each sorted by key.
+
+    Each shard reads the partition's batches again and keeps its own lines, so a worker
+    holds one shard at a time, not the partition.
+    """
+    partition, batches = partition_batches
+    batches = list(batches)
+    shards = math.ceil(sum(batch.count for batch in batches) / most)
+    for index in range(shards):
+        lines: list[tuple[str, str, bytes]] = [
+            line
+            for batch in batches
+            for line in map(pickle.loads, read_batch(batch))
+            if _stable_shard(line[0], shards) == index
+        ]
+        yield _write_part_file(partition, index, lines, staging, run_id)
 
 
 def _write_part_file(
-    shard: tuple[tuple[str, int], Iterable[tuple[str, str, bytes]]], staging: str, run_id: str
+    partition: str, index: int, lines: list[tuple[str, str, bytes]], staging: str, run_id: str
 ) -> dict[str, Any]:
-    (partition, index), values = shard
-    ordered = sorted(values, key=lambda value: value[0])
+    lines.sort(key=lambda line: line[0])
     relative = f"{partition}/{part_file_name(run_id, index)}"
     labels: dict[str, int] = {}
     with FileSystems.create(f"{staging}/{relative}") as handle:
-        for _, label, compressed in ordered:
-            handle.write(zlib.decompress(compressed))
+        for _, label, encoded in lines:
+            handle.write(encoded)
             labels[label] = labels.get(label, 0) + 1
-    return {"file": relative, "kind": partition.split("/", 1)[0], "lines": len(ordered), "labels": labels}
+    return {"file": relative, "kind": partition.split("/", 1)[0], "lines": len(lines), "labels": labels}
 
 
 def _write_summary(

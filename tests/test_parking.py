@@ -1,0 +1,113 @@
+"""Parking records in batch files: what is parked is read back whole, in order, and checked."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import apache_beam as beam
+import memfs
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from transforms.parking import BATCHES, LOCATED, Park, ParkedBatch, park_folder, read_batch, write_records
+
+HEADLINES = [
+    "Harbour council approves the eastern ferry terminal",
+    "Valley orchards expect an early cherry harvest",
+    "Night trams return to the old town on Monday",
+    "Coastal library reopens after a two-year refit",
+    "Regional rail strike called off at the last minute",
+]
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _decoded(batch: ParkedBatch) -> list[str]:
+    return [record.decode("utf-8") for record in read_batch(batch)]
+
+
+def _check_parking(folder: str | None, records_per_batch: int, sizes: list[int]) -> None:
+    """Park the headlines: read back, they are all there; the batches have ``sizes``."""
+    with TestPipeline() as pipeline:
+        batches = (
+            pipeline | beam.Create(HEADLINES) | Park(folder, _encode, records_per_batch=records_per_batch)
+        )[BATCHES]
+        assert_that(batches | "Read back" >> beam.FlatMap(_decoded), equal_to(HEADLINES), label="records")
+        assert_that(batches | "Size" >> beam.Map(lambda batch: batch.count), equal_to(sizes), label="sizes")
+        stored = batches | "Where" >> beam.Map(lambda batch: (batch.path is not None, len(batch.records)))
+        expected = [(True, 0)] * len(sizes) if folder else [(False, size) for size in sizes]
+        assert_that(stored, equal_to(expected), label="stored")
+
+
+def test_records_parked_in_files_come_back_whole_in_batches_of_the_given_size(tmp_path: Path) -> None:
+    folder = park_folder(str(tmp_path / "staging"), "boilerplate")
+    _check_parking(folder, records_per_batch=2, sizes=[2, 2, 1])
+    files = sorted((tmp_path / "staging" / "_parked" / "boilerplate").iterdir())
+    assert len(files) == 3 and all(path.suffix == ".bin" for path in files)
+
+
+def test_without_a_folder_the_records_travel_in_the_batch() -> None:
+    _check_parking(None, records_per_batch=10, sizes=[5])
+
+
+def test_an_object_store_folder_holds_the_batches() -> None:
+    root = f"{memfs.PREFIX}{uuid.uuid4().hex}"
+    try:
+        _check_parking(f"{root}/_parked/dedup", records_per_batch=3, sizes=[3, 2])
+        assert len(memfs.objects(root + "/_parked/dedup/")) == 2
+    finally:
+        memfs.clear(root + "/")
+
+
+def _located_records(joined: tuple[str, dict[str, list]]) -> list[tuple[str, bool]]:
+    """Each located text with whether its location points at it in its batch."""
+    _, sides = joined
+    [batch] = sides["batch"]
+    texts = _decoded(batch)
+    return [(text, texts[position] == text) for position, text in sides["located"]]
+
+
+def test_keyed_parking_gives_each_key_its_own_batches_and_locations_point_at_the_records() -> None:
+    with TestPipeline() as pipeline:
+        parked = (
+            pipeline
+            | beam.Create(HEADLINES)
+            | Park(None, _encode, key=lambda text: text.split()[0], located=True)
+        )
+        keys = parked[BATCHES] | "Key and size" >> beam.Map(lambda keyed: (keyed[0], keyed[1].count))
+        assert_that(keys, equal_to([(text.split()[0], 1) for text in HEADLINES]), label="keys")
+        checked = (
+            {
+                "batch": parked[BATCHES] | "By name" >> beam.Map(lambda keyed: (keyed[1].name, keyed[1])),
+                "located": parked[LOCATED]
+                | "By batch" >> beam.Map(lambda located: (located[0][0], (located[0][1], located[1]))),
+            }
+            | beam.CoGroupByKey()
+            | beam.FlatMap(_located_records)
+        )
+        assert_that(checked, equal_to([(text, True) for text in HEADLINES]), label="located")
+
+
+def test_a_batch_file_cut_short_or_missing_records_is_an_error_not_a_shorter_batch(tmp_path: Path) -> None:
+    path = tmp_path / "batch.bin"
+    with open(path, "wb") as handle:
+        write_records(handle, [_encode(text) for text in HEADLINES[:3]])
+    whole = path.read_bytes()
+    assert _decoded(ParkedBatch("b", 3, str(path))) == HEADLINES[:3]
+    with pytest.raises(OSError, match="holds 3 records, 4 were parked"):
+        _decoded(ParkedBatch("b", 4, str(path)))
+    path.write_bytes(whole[:-5])
+    with pytest.raises(OSError, match="cut short in record 2"):
+        _decoded(ParkedBatch("b", 3, str(path)))
+    path.write_bytes(whole + b"\x00\x00")
+    with pytest.raises(OSError, match="cut short after 3 records"):
+        _decoded(ParkedBatch("b", 3, str(path)))
+
+
+def test_a_batch_size_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="records_per_batch must be positive"):
+        Park(None, _encode, records_per_batch=0)
