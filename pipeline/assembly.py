@@ -28,6 +28,7 @@ from transforms.dedup_state import ReadDedupState, WriteDedupState
 from transforms.parking import park_folder
 from transforms.parse import ParseArticles
 from transforms.read import RECORD_OFFSETS, ReadPages
+from transforms.records import pack_article, unpack_article
 from transforms.splits import ResolveRecordIndices
 from transforms.timing import StageClock
 from transforms.user_steps import ApplyUserStep
@@ -69,9 +70,12 @@ def build_pipeline(
     rejects = [read["rejects"], parsed["rejects"]]
     if RECORD_OFFSETS in read:  # some file was read in ranges: count its pages from the file's start
         offsets = read[RECORD_OFFSETS]
-        articles = articles | "Record indices" >> ResolveRecordIndices(offsets)
+        parked = park_folder(staging, "indices")
+        articles = articles | "Record indices" >> ResolveRecordIndices(
+            offsets, parked, pack_article, unpack_article
+        )
         rejects = [
-            stream | f"Record indices of rejects {i}" >> ResolveRecordIndices(offsets)
+            stream | f"Record indices of rejects {i}" >> ResolveRecordIndices(offsets, parked)
             for i, stream in enumerate(rejects)
         ]
     articles = articles | "Clock read_parse" >> StageClock("read_parse")

@@ -22,15 +22,17 @@ A page's ``record`` must count from the start of its *file* (DESIGN.md), but a r
 not know how many pages the ranges before it hold. Its pages carry their range's index in
 ``Provenance.chunk`` and a ``record`` counted from the range's start; once the whole read
 stage has run, :class:`ResolveRecordIndices` adds the pages of the earlier ranges (a
-side input of a few numbers per file). Files that are not split skip all of this.
+side input of a few numbers per file); the pages wait for it parked in files. Files that
+are not split skip all of this.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -40,6 +42,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from transforms.checksum import CHECKSUM_BLOCK, combine_block_digests
 from transforms.dumps import GZIP_MAGIC, DumpSummary
+from transforms.parking import BATCHES, Park, ParkedBatch, read_batch
 from transforms.records import Article, Duplicate, Provenance, Reject
 
 __all__ = [
@@ -305,11 +308,32 @@ class ResolveRecordIndices(beam.PTransform):
 
     Applied to a PCollection of articles or rejects; ``offsets`` is the read stage's
     singleton ``record_offsets`` (:func:`range_offsets` of every range of the split files).
+    The records wait for it parked in ``park_folder`` (:mod:`transforms.parking`), as
+    ``encode`` makes them (a pickle by default).
     """
 
-    def __init__(self, offsets: beam.PCollection) -> None:
+    def __init__(
+        self,
+        offsets: beam.PCollection,
+        park_folder: str | None = None,
+        encode: Callable[[Any], bytes] = pickle.dumps,
+        decode: Callable[[bytes], Any] = pickle.loads,
+    ) -> None:
         super().__init__()
         self._offsets = offsets
+        self._park_folder = park_folder
+        self._encode = encode
+        self._decode = decode
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
-        return records | "Resolve" >> beam.Map(resolve_record, beam.pvalue.AsSingleton(self._offsets))
+        parked = records | "Park" >> Park(self._park_folder, self._encode)
+        return parked[BATCHES] | "Resolve" >> beam.FlatMap(
+            _resolved_batch, beam.pvalue.AsSingleton(self._offsets), decode=self._decode
+        )
+
+
+def _resolved_batch(
+    batch: ParkedBatch, offsets: Mapping[tuple[str, int], int], decode: Callable[[bytes], Any]
+) -> Iterator[Article | Reject | Duplicate]:
+    for record in read_batch(batch):
+        yield resolve_record(decode(record), offsets)

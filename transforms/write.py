@@ -148,16 +148,22 @@ class WriteRun(beam.PTransform):
 
     def expand(self, records: dict[str, beam.PCollection]) -> beam.PCollection[dict[str, Any]]:
         run_id = self._run_id
-        lines = (
-            records["articles"] | "Encode articles" >> beam.Map(_article_line, self._partition_by, run_id),
-            records["duplicates"] | "Encode duplicates" >> beam.Map(_duplicate_line, run_id),
-            records["rejects"] | "Encode rejects" >> beam.Map(_reject_line, run_id),
-        ) | "All lines" >> beam.Flatten()
-        parked = lines | "Park lines" >> Park(
-            park_folder(self._staging, "lines"), _pack_line, key=_partition_of_line
-        )
+        folder = park_folder(self._staging, "lines")
+        partition_by = self._partition_by
+        lines = {
+            "articles": records["articles"] | "Encode articles" >> beam.Map(_article_line, partition_by, run_id),
+            "duplicates": records["duplicates"] | "Encode duplicates" >> beam.Map(_duplicate_line, run_id),
+            "rejects": records["rejects"] | "Encode rejects" >> beam.Map(_reject_line, run_id),
+        }
+        # Parked where they are encoded: a Flatten of streams that come from different stages
+        # is a buffer of the runner, which would hold every line of the run.
+        batches = [
+            (stream | f"Park {kind}" >> Park(folder, _pack_line, key=_partition_of_line))[BATCHES]
+            for kind, stream in lines.items()
+        ]
         written = (
-            parked[BATCHES]
+            batches
+            | "All batches" >> beam.Flatten()
             | "Group partitions" >> beam.GroupByKey()
             | "Write part files"
             >> beam.FlatMap(_write_partition, staging=self._staging, run_id=run_id, most=self._max_records)
