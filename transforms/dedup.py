@@ -58,7 +58,15 @@ from transforms.near_dedup import (
     node_of,
 )
 from transforms.parking import BATCHES, LOCATED, Location, Park, ParkedBatch, read_batch
-from transforms.records import Article, Duplicate, Provenance, pack_article, unpack_article
+from transforms.records import (
+    Article,
+    Duplicate,
+    Provenance,
+    pack_article,
+    pack_value,
+    unpack_article,
+    unpack_value,
+)
 
 __all__ = [
     "Comparison",
@@ -347,7 +355,7 @@ class DeduplicateArticles(beam.PTransform):
         entries = parked[LOCATED] | "Entries" >> beam.Map(_located_entry, params)
         exact = entries | "Exact copies" >> _DropCopies("exact", cap)
         same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap)
-        survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(lambda entry: (entry.id, entry))
+        survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(_packed_by_id)
         if self._near is None:
             redirects = pipeline | "No redirects" >> beam.Create([])
             gains = pipeline | "No gains" >> beam.Create([])
@@ -426,8 +434,13 @@ class _DropCopies(beam.PTransform):
         return {ARTICLES: outputs[ARTICLES], DUPLICATES: outputs[DUPLICATES]}
 
 
-def _keyed_for_pass(entry: Entry, by_hash: bool) -> tuple[str, Entry]:
-    return (entry.content_hash if by_hash else entry.id), entry
+def _packed_by_id(entry: Entry) -> tuple[str, bytes]:
+    # Entries travel packed (pack_value): what a runner groups, it keeps decoded.
+    return entry.id, pack_value(entry)
+
+
+def _keyed_for_pass(entry: Entry, by_hash: bool) -> tuple[str, bytes]:
+    return (entry.content_hash if by_hash else entry.id), pack_value(entry)
 
 
 class _KeepOneFn(beam.DoFn):
@@ -436,8 +449,8 @@ class _KeepOneFn(beam.DoFn):
         self._urls_cap = urls_cap
         self._dropped = Metrics.counter("dedup", f"duplicates_{kind}")
 
-    def process(self, keyed: tuple[str, Iterable[Entry]]) -> Iterable[Entry | TaggedOutput]:
-        kept, dropped = resolve_group(keyed[1], self._kind, self._urls_cap)
+    def process(self, keyed: tuple[str, Iterable[bytes]]) -> Iterable[Entry | TaggedOutput]:
+        kept, dropped = resolve_group(map(unpack_value, keyed[1]), self._kind, self._urls_cap)
         yield kept
         for copy in dropped:
             self._dropped.inc()
@@ -454,7 +467,7 @@ class _DecideFn(beam.DoFn):
 
     def process(self, joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Verdict] | TaggedOutput]:
         _, sides = joined
-        entries: list[Entry] = list(sides["entry"])
+        entries: list[Entry] = [unpack_value(packed) for packed in sides["entry"]]
         redirects: list[Redirect] = list(sides["redirect"])
         gains: list[Gain] = list(sides["gain"])
         entry = entries[0] if entries else None

@@ -58,7 +58,7 @@ from transforms.minhash import (
     signature_from_bytes,
 )
 from transforms.minhash import signature as minhash_signature
-from transforms.records import Article
+from transforms.records import Article, pack_value, unpack_value
 
 __all__ = [
     "PREFERENCES",
@@ -304,7 +304,7 @@ class _PairsFn(beam.DoFn):
                 yield ((first, second) if first < second else (second, first)), exempt
 
 
-def _attach_first(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, tuple[object, Node]]]:
+def _attach_first(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, tuple[object, bytes]]]:
     _, sides = joined
     if sides["node"]:
         node = _first_node(sides["node"])
@@ -323,13 +323,15 @@ class _VerifyFn(beam.DoFn):
         _, sides = joined
         if not sides["node"]:
             return
-        second = _first_node(sides["node"])
-        for (pair, exempt), first in sides["pair"]:
+        packed_second = _first_node(sides["node"])
+        second = unpack_value(packed_second)
+        for (pair, exempt), packed_first in sides["pair"]:
             self._candidates.inc()
+            first = unpack_value(packed_first)
             if exempt or verify_pair(first, second, "b:", self._settings):
                 yield pair
-                yield TaggedOutput(_MEMBERS, (first.key, first))
-                yield TaggedOutput(_MEMBERS, (second.key, second))
+                yield TaggedOutput(_MEMBERS, (first.key, packed_first))
+                yield TaggedOutput(_MEMBERS, (second.key, packed_second))
 
 
 class _ResolveClusterFn(beam.DoFn):
@@ -337,8 +339,8 @@ class _ResolveClusterFn(beam.DoFn):
         self._settings = settings
         self._dropped = Metrics.counter("near_dedup", "dropped")
 
-    def process(self, grouped: tuple[str, Iterable[Node]]) -> Iterable[object]:
-        kept, redirects, gain = resolve_cluster(grouped[1], self._settings)
+    def process(self, grouped: tuple[str, Iterable[bytes]]) -> Iterable[object]:
+        kept, redirects, gain = resolve_cluster(map(unpack_value, grouped[1]), self._settings)
         for dropped_id, redirect in redirects:
             self._dropped.inc()
             yield dropped_id, redirect
@@ -346,12 +348,17 @@ class _ResolveClusterFn(beam.DoFn):
             yield TaggedOutput("gains", (kept.id, gain))
 
 
-def _first_node(nodes: Iterable[Node]) -> Node:
+def _first_node(packed_nodes: Iterable[bytes]) -> bytes:
     # The same key can come from two state shards; keep one, the same one in every running mode.
-    return min(nodes, key=lambda node: (node.run_id, node.content_hash, node.signature))
+    # Nodes travel packed (pack_value): what a runner groups, it keeps decoded.
+    candidates = list(packed_nodes)
+    if len(candidates) == 1:
+        return candidates[0]
+    nodes = [(unpack_value(packed), packed) for packed in candidates]
+    return min(nodes, key=lambda pair: (pair[0].run_id, pair[0].content_hash, pair[0].signature))[1]
 
 
-def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, Node]]:
+def _label_member(joined: tuple[str, dict[str, list]]) -> Iterable[tuple[str, bytes]]:
     # A node comes once per verified edge it is on; its cluster needs it once.
     _, sides = joined
     if sides["node"]:
@@ -383,8 +390,8 @@ class NearDuplicates(beam.PTransform):
             | "Distinct candidates" >> beam.Distinct()
         )
         nodes = (
-            inputs["nodes"] | "New by key" >> beam.Map(lambda node: (node.key, node)),
-            inputs["state"] | "Earlier by key" >> beam.Map(lambda node: (node.key, node)),
+            inputs["nodes"] | "New by key" >> beam.Map(lambda node: (node.key, pack_value(node))),
+            inputs["state"] | "Earlier by key" >> beam.Map(lambda node: (node.key, pack_value(node))),
         ) | "All nodes" >> beam.Flatten()
         by_first = candidates | "By first" >> beam.Map(lambda candidate: (candidate[0][0], candidate))
         with_first = (

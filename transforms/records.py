@@ -164,6 +164,20 @@ def unpack_article(packed: bytes) -> Article:
     return Article(*pickle.loads(zlib.decompress(packed)))
 
 
+def pack_value(value: Any) -> bytes:
+    """``value`` pickled, for the shuffles of many small records (dedup entries, MinHash nodes).
+
+    The DirectRunner keeps grouped values decoded; one bytes object takes about half the
+    memory of a named tuple with its strings and tuples (1.0 against 1.8 KB for a dedup
+    entry with its 512-byte signature).
+    """
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_value(packed: bytes) -> Any:
+    return pickle.loads(packed)
+
+
 #: The contract fields of the article record, in the order they are written.
 ARTICLE_FIELDS: tuple[str, ...] = (
     "id",
