@@ -131,10 +131,10 @@ class RemoveRepeatedParagraphs(beam.PTransform):
         )
         # Every article waits here until the counts are complete, parked as compressed
         # bytes (0.46 of its pickle on the generated corpus).
-        outputs = (articles | "Park" >> Park(self._park_folder, pack_article))[
-            BATCHES
-        ] | "Strip" >> beam.ParDo(
-            _StripFn(self._min_words), boilerplate=beam.pvalue.AsDict(repeated)
+        parked = articles | "Park" >> Park(self._park_folder, pack_article)
+        strip = _StripFn(self._min_words)
+        outputs = parked[BATCHES] | "Strip" >> beam.ParDo(
+            strip, boilerplate=beam.pvalue.AsDict(repeated)
         ).with_outputs(REJECTS, main=ARTICLES)
         return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
 

@@ -277,8 +277,16 @@ def decide(
         urls = (*entry.copy_urls, *(gain.urls if gain else ()))
         count = entry.copies + (gain.copies if gain else 0)
         copy_urls = capped_urls(urls, entry.url, urls_cap)
-        kept = Verdict(entry.id, entry.input, copies=count, copy_urls=copy_urls)
-        verdicts.append(kept._replace(location=location, compared=is_compared))
+        verdicts.append(
+            Verdict(
+                entry.id,
+                entry.input,
+                copies=count,
+                copy_urls=copy_urls,
+                location=location,
+                compared=is_compared,
+            )
+        )
     return verdicts
 
 
