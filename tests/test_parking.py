@@ -71,25 +71,67 @@ def _located_records(joined: tuple[str, dict[str, list]]) -> list[tuple[str, boo
     return [(text, texts[position] == text) for position, text in sides["located"]]
 
 
-def test_keyed_parking_gives_each_key_its_own_batches_and_locations_point_at_the_records() -> None:
+def test_locations_point_at_the_parked_records(tmp_path: Path) -> None:
     with TestPipeline() as pipeline:
         parked = (
             pipeline
             | beam.Create(HEADLINES)
-            | Park(None, _encode, key=lambda text: text.split()[0], located=True)
+            | Park(str(tmp_path), _encode, located=True, records_per_batch=2)
         )
-        keys = parked[BATCHES] | "Key and size" >> beam.Map(lambda keyed: (keyed[0], keyed[1].count))
-        assert_that(keys, equal_to([(text.split()[0], 1) for text in HEADLINES]), label="keys")
         checked = (
             {
-                "batch": parked[BATCHES] | "By name" >> beam.Map(lambda keyed: (keyed[1].name, keyed[1])),
+                "batch": parked[BATCHES] | "By name" >> beam.Map(lambda batch: (batch.name, batch)),
                 "located": parked[LOCATED]
                 | "By batch" >> beam.Map(lambda located: (located[0][0], (located[0][1], located[1]))),
             }
             | beam.CoGroupByKey()
             | beam.FlatMap(_located_records)
         )
-        assert_that(checked, equal_to([(text, True) for text in HEADLINES]), label="located")
+        assert_that(checked, equal_to([(text, True) for text in HEADLINES]))
+
+
+def _first_word(text: str) -> str:
+    return text.split()[0]
+
+
+def _keyed_texts(keyed: tuple[str, ParkedBatch]) -> list[tuple[str, str]]:
+    return [(keyed[0], text) for text in _decoded(keyed[1])]
+
+
+def _key_and_sizes(keyed: tuple[str, ParkedBatch]) -> tuple[str, int, int]:
+    return keyed[0], keyed[1].count, len(keyed[1].records)
+
+
+def test_keyed_batches_share_one_file_per_bundle_and_read_back_their_own_records(tmp_path: Path) -> None:
+    # Thousands of keys (partitions of a backfill) must not mean thousands of open files.
+    texts = [f"key{index % 1500} {headline}" for index, headline in enumerate(HEADLINES * 600)]
+    with TestPipeline() as pipeline:
+        batches = (pipeline | beam.Create(texts) | Park(str(tmp_path), _encode, key=_first_word))[BATCHES]
+        read_back = batches | "Read back" >> beam.FlatMap(
+            lambda keyed: [(keyed[0], t) for t in _decoded(keyed[1])]
+        )
+        assert_that(read_back, equal_to([(_first_word(text), text) for text in texts]))
+    assert len(list(tmp_path.iterdir())) == 2  # 3,000 records, 2,000 a file
+
+
+def test_without_a_folder_keyed_batches_hold_their_own_records() -> None:
+    with TestPipeline() as pipeline:
+        batches = (pipeline | beam.Create(HEADLINES) | Park(None, _encode, key=_first_word))[BATCHES]
+        keys = batches | "Key and size" >> beam.Map(
+            lambda keyed: (keyed[0], keyed[1].count, len(keyed[1].records))
+        )
+        assert_that(keys, equal_to([(_first_word(text), 1, 1) for text in HEADLINES]))
+
+
+def test_a_keyed_file_cut_short_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "batch.bin"
+    with open(path, "wb") as handle:
+        write_records(handle, [_encode(text) for text in HEADLINES[:2]])
+    second = 4 + len(_encode(HEADLINES[0]))
+    assert _decoded(ParkedBatch("b", 1, str(path), offsets=(second,))) == HEADLINES[1:2]
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(OSError, match=f"cut short in the record at byte {second}"):
+        _decoded(ParkedBatch("b", 1, str(path), offsets=(second,)))
 
 
 def test_a_batch_file_cut_short_or_missing_records_is_an_error_not_a_shorter_batch(tmp_path: Path) -> None:
@@ -108,6 +150,8 @@ def test_a_batch_file_cut_short_or_missing_records_is_an_error_not_a_shorter_bat
         _decoded(ParkedBatch("b", 3, str(path)))
 
 
-def test_a_batch_size_below_one_is_refused() -> None:
+def test_a_batch_size_below_one_and_located_keyed_batches_are_refused() -> None:
     with pytest.raises(ValueError, match="records_per_batch must be positive"):
         Park(None, _encode, records_per_batch=0)
+    with pytest.raises(ValueError, match="located elements need unkeyed batches"):
+        Park(None, _encode, key=_first_word, located=True)

@@ -9,10 +9,14 @@ the records of each bundle to batch files under a folder instead, through Beam's
 ``FileSystems``, and passes on one small :class:`ParkedBatch` per file; :func:`read_batch`
 streams a batch back where the records are needed. Only the refs wait in the runner.
 
-A batch file is a run of records, each a 4-byte big-endian length and its bytes. Its name
-is unique per attempt, so a bundle that a runner retries writes new files and the refs
-of the failed attempt, which the runner drops, name files nothing reads. The folder lives
-under the run's staging folder, which publishing removes.
+A batch file is a run of records, each a 4-byte big-endian length and its bytes. A bundle
+keeps one file open at a time, whatever the number of keys: with a ``key``, the file holds
+the records of all keys and each key's ref lists the byte offsets of its own (a writer
+parks by partition, and an archive's backfill has thousands of partitions: one open file
+each would exhaust the process's file handles). A file's name is unique per attempt, so a
+bundle that a runner retries writes new files, and the refs of the failed attempt, which
+the runner drops, name files nothing reads. The folder lives under the run's staging
+folder, which publishing removes.
 
 Without a folder the records travel inside the batch itself, so the transforms that park
 keep working where there is no staging folder (their own Beam tests, a user's pipeline).
@@ -66,6 +70,9 @@ class ParkedBatch:
     count: int
     path: str | None = None
     records: tuple[bytes, ...] = ()
+    #: Byte offsets of the batch's records in ``path`` (a keyed batch shares its file with
+    #: other keys); empty: the whole file, read in order.
+    offsets: tuple[int, ...] = ()
 
 
 def write_records(handle: BinaryIO, records: Iterable[bytes]) -> int:
@@ -82,6 +89,9 @@ def read_batch(batch: ParkedBatch) -> Iterator[bytes]:
     if batch.path is None:
         yield from batch.records
         return
+    if batch.offsets:
+        yield from _read_at(batch.path, batch.offsets)
+        return
     read = 0
     with FileSystems.open(batch.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         while header := handle.read(_LENGTH.size):
@@ -97,13 +107,25 @@ def read_batch(batch: ParkedBatch) -> Iterator[bytes]:
         raise OSError(f"parked batch {batch.path} holds {read} records, {batch.count} were parked")
 
 
+def _read_at(path: str, offsets: Iterable[int]) -> Iterator[bytes]:
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        for offset in offsets:
+            handle.seek(offset)
+            header = handle.read(_LENGTH.size)
+            length = _LENGTH.unpack(header)[0] if len(header) == _LENGTH.size else -1
+            record = handle.read(length) if length >= 0 else b""
+            if length < 0 or len(record) < length:
+                raise OSError(f"parked batch {path} is cut short in the record at byte {offset}")
+            yield record
+
+
 class Park(beam.PTransform):
     """Elements in; :class:`ParkedBatch` refs out (``batches``), see the module docstring.
 
-    ``encode`` turns an element into the bytes parked. With ``key``, each bundle parks one
-    batch per key and ``batches`` holds ``(key, batch)``. With ``located``, the ``located``
-    output holds ``(Location, element)`` for each element, for steps fused after this one
-    that need to say later where an element was parked.
+    ``encode`` turns an element into the bytes parked. With ``key``, ``batches`` holds
+    ``(key, batch)``, one batch per key per file. With ``located`` (not with ``key``), the
+    ``located`` output holds ``(Location, element)`` for each element, for steps fused after
+    this one that need to say later where an element was parked.
     """
 
     def __init__(
@@ -117,6 +139,8 @@ class Park(beam.PTransform):
         super().__init__()
         if records_per_batch < 1:
             raise ValueError(f"records_per_batch must be positive, not {records_per_batch}")
+        if located and key is not None:
+            raise ValueError("located elements need unkeyed batches")
         self._fn = _ParkFn(folder.rstrip("/") if folder else None, encode, key, located, records_per_batch)
 
     def expand(self, elements: beam.PCollection) -> beam.pvalue.DoOutputsTuple:
@@ -124,29 +148,39 @@ class Park(beam.PTransform):
 
 
 class _OpenBatch:
-    """A batch being filled: its file's handle, or its records held in memory."""
+    """A batch file being filled (or, without a folder, records held in memory), by key."""
 
     def __init__(self, folder: str | None) -> None:
         self.name = uuid.uuid4().hex
         self.path = f"{folder}/{self.name}.bin" if folder else None
         self.count = 0
-        self._records: list[bytes] = []
+        self._size = 0
+        self._records: dict[str, list[bytes]] = {}
+        self._offsets: dict[str, list[int]] = {}
         self._handle = None
         if self.path is not None:
             self._handle = FileSystems.create(self.path, compression_type=CompressionTypes.UNCOMPRESSED)
 
-    def add(self, record: bytes) -> int:
+    def add(self, key: str, record: bytes) -> int:
+        """Park ``record`` under ``key``; its position in the file."""
         if self._handle is None:
-            self._records.append(record)
+            self._records.setdefault(key, []).append(record)
         else:
+            self._offsets.setdefault(key, []).append(self._size)
             write_records(self._handle, (record,))
+            self._size += _LENGTH.size + len(record)
         self.count += 1
         return self.count - 1
 
-    def close(self) -> ParkedBatch:
+    def close(self, keyed: bool) -> Iterator[tuple[str, ParkedBatch]]:
         if self._handle is not None:
             self._handle.close()
-        return ParkedBatch(self.name, self.count, self.path, tuple(self._records))
+            for key, offsets in self._offsets.items():
+                # Unkeyed, the file is the batch: read in order, its count checked.
+                positions = tuple(offsets) if keyed else ()
+                yield key, ParkedBatch(self.name, len(offsets), self.path, offsets=positions)
+        for key, records in self._records.items():
+            yield key, ParkedBatch(self.name, len(records), records=tuple(records))
 
 
 class _ParkFn(beam.DoFn):
@@ -163,27 +197,28 @@ class _ParkFn(beam.DoFn):
         self._key = key
         self._located = located
         self._records_per_batch = records_per_batch
-        self._open: dict[str, _OpenBatch] = {}
+        self._open: _OpenBatch | None = None
 
     def start_bundle(self) -> None:
-        self._open = {}
+        self._open = None
 
     def process(self, element: Any) -> Iterator[Any]:
-        key = self._key(element) if self._key is not None else ""
-        batch = self._open.get(key)
+        batch = self._open
         if batch is None:
-            batch = self._open[key] = _OpenBatch(self._folder)
-        position = batch.add(self._encode(element))
+            batch = self._open = _OpenBatch(self._folder)
+        position = batch.add(self._key(element) if self._key is not None else "", self._encode(element))
         if self._located:
             yield TaggedOutput(LOCATED, ((batch.name, position), element))
         if batch.count >= self._records_per_batch:
-            del self._open[key]
-            yield self._ref(key, batch.close())
+            self._open = None
+            yield from self._refs(batch)
 
     def finish_bundle(self) -> Iterator[Any]:
-        for key, batch in self._open.items():
-            yield GlobalWindows.windowed_value(self._ref(key, batch.close()))
-        self._open = {}
+        if self._open is not None:
+            for ref in self._refs(self._open):
+                yield GlobalWindows.windowed_value(ref)
+        self._open = None
 
-    def _ref(self, key: str, batch: ParkedBatch) -> Any:
-        return (key, batch) if self._key is not None else batch
+    def _refs(self, batch: _OpenBatch) -> Iterator[Any]:
+        for key, parked in batch.close(keyed=self._key is not None):
+            yield (key, parked) if self._key is not None else parked

@@ -51,6 +51,10 @@ __all__ = [
 WRITTEN_SUMMARY = "_written.json"
 _UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
 
+#: Lines per parked file: a file holds all partitions' lines, and each partition present
+#: in it gets a ref, so big files keep the refs few when partitions are many.
+LINES_PER_FILE = 20_000
+
 # One written line on its way to a part file: (partition, sort key, label, line).
 # ``label`` is what the manifest counts per kind: an article's section, a reject's reason.
 Line = tuple[str, str, str, bytes]
@@ -159,7 +163,11 @@ class WriteRun(beam.PTransform):
         # Parked where they are encoded: a Flatten of streams that come from different stages
         # is a buffer of the runner, which would hold every line of the run.
         batches = [
-            (stream | f"Park {kind}" >> Park(folder, _pack_line, key=_partition_of_line))[BATCHES]
+            (
+                stream
+                | f"Park {kind}"
+                >> Park(folder, _pack_line, _partition_of_line, records_per_batch=LINES_PER_FILE)
+            )[BATCHES]
             for kind, stream in lines.items()
         ]
         written = (
