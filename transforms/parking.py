@@ -150,8 +150,9 @@ class Park(beam.PTransform):
 class _OpenBatch:
     """A batch file being filled (or, without a folder, records held in memory), by key."""
 
-    def __init__(self, folder: str | None) -> None:
+    def __init__(self, folder: str | None, keyed: bool) -> None:
         self.name = uuid.uuid4().hex
+        self._keyed = keyed
         self.path = f"{folder}/{self.name}.bin" if folder else None
         self.count = 0
         self._size = 0
@@ -166,19 +167,20 @@ class _OpenBatch:
         if self._handle is None:
             self._records.setdefault(key, []).append(record)
         else:
-            self._offsets.setdefault(key, []).append(self._size)
+            if self._keyed:
+                self._offsets.setdefault(key, []).append(self._size)
+                self._size += _LENGTH.size + len(record)
             write_records(self._handle, (record,))
-            self._size += _LENGTH.size + len(record)
         self.count += 1
         return self.count - 1
 
-    def close(self, keyed: bool) -> Iterator[tuple[str, ParkedBatch]]:
+    def close(self) -> Iterator[tuple[str, ParkedBatch]]:
         if self._handle is not None:
             self._handle.close()
+            if not self._keyed:  # the file is the batch: read in order, its count checked
+                yield "", ParkedBatch(self.name, self.count, self.path)
             for key, offsets in self._offsets.items():
-                # Unkeyed, the file is the batch: read in order, its count checked.
-                positions = tuple(offsets) if keyed else ()
-                yield key, ParkedBatch(self.name, len(offsets), self.path, offsets=positions)
+                yield key, ParkedBatch(self.name, len(offsets), self.path, offsets=tuple(offsets))
         for key, records in self._records.items():
             yield key, ParkedBatch(self.name, len(records), records=tuple(records))
 
@@ -205,7 +207,7 @@ class _ParkFn(beam.DoFn):
     def process(self, element: Any) -> Iterator[Any]:
         batch = self._open
         if batch is None:
-            batch = self._open = _OpenBatch(self._folder)
+            batch = self._open = _OpenBatch(self._folder, keyed=self._key is not None)
         position = batch.add(self._key(element) if self._key is not None else "", self._encode(element))
         if self._located:
             yield TaggedOutput(LOCATED, ((batch.name, position), element))
@@ -220,5 +222,5 @@ class _ParkFn(beam.DoFn):
         self._open = None
 
     def _refs(self, batch: _OpenBatch) -> Iterator[Any]:
-        for key, parked in batch.close(keyed=self._key is not None):
+        for key, parked in batch.close():
             yield (key, parked) if self._key is not None else parked
