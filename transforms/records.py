@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import operator
 import pickle
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,18 +149,18 @@ _article_fields = operator.attrgetter(*(item.name for item in dataclasses.fields
 
 
 def pack_article(article: Article) -> bytes:
-    """``article`` as compressed bytes, for the shuffles that carry whole articles.
+    """``article`` as bytes, for the steps that park articles on disk or carry them in shuffles.
 
-    A runner keeps a shuffle's values until they are consumed, and the DirectRunner keeps
-    them decoded, as Python objects, in its driver process. As these bytes they take a
-    fraction of that memory (zlib on prose, and no per-object overhead), and the driver
-    moves bytes instead of unpickling and pickling every article again.
+    The fields are pickled as one tuple, without the class, so a record is a single bytes
+    object to the runner. They are not compressed: articles now wait in parked files, not
+    in the runner's memory, and zlib cost 93 of the 98 microseconds of packing an article
+    (unpacking: 24 against 7), on articles of a 20,000-page run.
     """
-    return zlib.compress(pickle.dumps(_article_fields(article), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return pickle.dumps(_article_fields(article), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack_article(packed: bytes) -> Article:
-    return Article(*pickle.loads(zlib.decompress(packed)))
+    return Article(*pickle.loads(packed))
 
 
 def pack_value(value: Any) -> bytes:
