@@ -129,8 +129,7 @@ class RemoveRepeatedParagraphs(beam.PTransform):
             | "Group by site" >> beam.GroupByKey()
             | "Seen often" >> beam.FlatMap(repeated_paragraphs, min_pages=self._min_pages)
         )
-        # Every article waits here until the counts are complete, parked as compressed
-        # bytes (0.46 of its pickle on the generated corpus).
+        # Every article waits here until the counts are complete, parked on disk, not in the runner.
         parked = articles | "Park" >> Park(self._park_folder, pack_article)
         strip = _StripFn(self._min_words)
         outputs = parked[BATCHES] | "Strip" >> beam.ParDo(
