@@ -29,13 +29,13 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, SetupOptions, StandardOptions
 from apache_beam.runners.runner import PipelineRunner
 
 from pipeline.allocator import keep_memory_returnable
 from pipeline.assembly import build_pipeline
 from pipeline.config import Config
-from pipeline.fnapi_fixes import disable_timed_data_flush
+from pipeline.fnapi_fixes import WORKER_PLUGIN, disable_timed_data_flush, release_finished_output_streams
 from pipeline.ledger import (
     InputFile,
     ledger_shard_lines,
@@ -147,7 +147,11 @@ def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
     if not uses_direct_runner(options):
         return None
     disable_timed_data_flush()  # multi_processing loses records without it (pipeline/fnapi_fixes.py)
+    release_finished_output_streams()
     keep_memory_returnable()
+    setup = options.view_as(SetupOptions)
+    if WORKER_PLUGIN not in (setup.beam_plugins or []):
+        setup.beam_plugins = [*(setup.beam_plugins or []), WORKER_PLUGIN]
     from apache_beam.portability.api import beam_provision_api_pb2
     from apache_beam.runners.portability.fn_api_runner import fn_runner
     from apache_beam.runners.portability.portable_runner import JobServiceHandle

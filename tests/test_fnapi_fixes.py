@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
 from apache_beam.runners.portability.fn_api_runner import worker_handlers
 from apache_beam.runners.worker import data_plane
 
-from pipeline.fnapi_fixes import disable_timed_data_flush
+from pipeline.fnapi_fixes import WORKER_PLUGIN, disable_timed_data_flush, release_finished_output_streams
 from pipeline.runner import choose_runner
 
 
@@ -68,3 +68,87 @@ def test_the_fix_can_be_applied_twice(monkeypatch) -> None:
     disable_timed_data_flush()
     disable_timed_data_flush()
     assert worker_handlers.DATA_BUFFER_TIME_LIMIT_MS == 0
+
+
+def _data_output_operation():
+    from apache_beam import coders
+    from apache_beam.runners import common
+    from apache_beam.runners.worker import bundle_processor, statesampler
+    from apache_beam.utils import counters
+
+    factory = counters.CounterFactory()
+    return bundle_processor.DataOutputOperation(
+        common.NameContext("out"),
+        "out",
+        {},
+        factory,
+        statesampler.StateSampler("test", factory),
+        coders.WindowedValueCoder(coders.BytesCoder()),
+        "out",
+        lambda *_: None,
+    )
+
+
+def _run_one_bundle(operation) -> tuple[list[bytes], data_plane.ClosableOutputStream]:
+    from apache_beam.transforms.window import GlobalWindows
+
+    sent: list[bytes] = []
+    stream = data_plane.SizeBasedBufferingClosableOutputStream(sent.append, sent.append)
+    operation.set_output_stream(stream)
+    operation.start()
+    for _ in range(100):
+        operation.process(GlobalWindows.windowed_value(b"an encoded article " * 50))
+    operation.finish()
+    return sent, stream
+
+
+def _beam_finish():
+    from apache_beam.runners.worker import bundle_processor
+
+    finish = bundle_processor.DataOutputOperation.finish
+    return getattr(finish, "__wrapped__", finish)
+
+
+def test_beam_keeps_a_finished_bundles_output_stream(monkeypatch) -> None:
+    # What the fix works around. If this starts failing, Beam releases the stream itself.
+    from apache_beam.runners.worker import bundle_processor
+
+    monkeypatch.setattr(bundle_processor.DataOutputOperation, "finish", _beam_finish())
+    operation = _data_output_operation()
+    _, stream = _run_one_bundle(operation)
+    assert operation.output_stream is stream
+    assert stream.size() == 100 * (950 + 16)  # the closed stream still holds the bundle's bytes
+
+
+def test_a_finished_bundle_releases_its_output_stream_and_sends_everything(monkeypatch) -> None:
+    from apache_beam.runners.worker import bundle_processor
+
+    monkeypatch.setattr(bundle_processor.DataOutputOperation, "finish", _beam_finish())
+    release_finished_output_streams()
+    release_finished_output_streams()  # applied twice, it still wraps Beam's finish once
+    assert bundle_processor.DataOutputOperation.finish.__wrapped__ is _beam_finish()
+    operation = _data_output_operation()
+    sent, _ = _run_one_bundle(operation)
+    assert operation.output_stream is None
+    assert sum(len(chunk) for chunk in sent) == 100 * (950 + 16)
+    sent_again, _ = _run_one_bundle(operation)  # a cached processor runs its next bundle as before
+    assert sum(len(chunk) for chunk in sent_again) == 100 * (950 + 16)
+
+
+def test_worker_processes_import_the_fix_as_a_beam_plugin(monkeypatch) -> None:
+    import importlib
+
+    from apache_beam.runners.worker import bundle_processor
+    from google.protobuf import json_format
+
+    options = PipelineOptions(["--direct_running_mode", "multi_processing", "--direct_num_workers", "2"])
+    runner = choose_runner(options)
+    assert runner is not None
+    sent_to_workers = json_format.MessageToDict(runner._provision_info.provision_info.pipeline_options)
+    assert [WORKER_PLUGIN] in [value for key, value in sent_to_workers.items() if "beam_plugins" in key]
+    choose_runner(options)  # a second run names the plugin once
+    assert options.view_as(SetupOptions).beam_plugins == [WORKER_PLUGIN]
+
+    monkeypatch.setattr(bundle_processor.DataOutputOperation, "finish", _beam_finish())
+    importlib.reload(importlib.import_module(WORKER_PLUGIN))  # what a worker does when it starts
+    assert bundle_processor.DataOutputOperation.finish.__wrapped__ is _beam_finish()
