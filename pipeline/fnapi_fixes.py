@@ -24,7 +24,7 @@ and a closed stream never shrinks it, so a worker held one such buffer per outpu
 stage it had run: at 200,000 pages, 45 to 53 live blocks of about 12 MB in each
 ``multi_processing`` worker, most of its 0.85 GB. Releasing the stream when the bundle
 finishes (the next bundle is given a new one anyway) took a 20,000-page run's workers from
-824 to 655 MB. The runner's process gets the fix before a run; worker processes import
+824 to 649 MB. The runner's process gets the fix before a run; worker processes import
 :mod:`pipeline.fnapi_worker` as a Beam plugin when they start, which applies it there.
 """
 

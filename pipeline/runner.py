@@ -147,7 +147,7 @@ def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
     if not uses_direct_runner(options):
         return None
     disable_timed_data_flush()  # multi_processing loses records without it (pipeline/fnapi_fixes.py)
-    release_finished_output_streams()
+    release_finished_output_streams()  # else cached bundles keep 10 MB buffers (pipeline/fnapi_fixes.py)
     keep_memory_returnable()
     setup = options.view_as(SetupOptions)
     if WORKER_PLUGIN not in (setup.beam_plugins or []):
