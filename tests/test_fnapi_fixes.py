@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 
+from apache_beam import coders
 from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions
+from apache_beam.runners import common
 from apache_beam.runners.portability.fn_api_runner import worker_handlers
-from apache_beam.runners.worker import data_plane
+from apache_beam.runners.worker import bundle_processor, data_plane, statesampler
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils import counters
+from google.protobuf import json_format
 
 from pipeline.fnapi_fixes import WORKER_PLUGIN, disable_timed_data_flush, release_finished_output_streams
 from pipeline.runner import choose_runner
@@ -71,11 +77,6 @@ def test_the_fix_can_be_applied_twice(monkeypatch) -> None:
 
 
 def _data_output_operation():
-    from apache_beam import coders
-    from apache_beam.runners import common
-    from apache_beam.runners.worker import bundle_processor, statesampler
-    from apache_beam.utils import counters
-
     factory = counters.CounterFactory()
     return bundle_processor.DataOutputOperation(
         common.NameContext("out"),
@@ -90,8 +91,6 @@ def _data_output_operation():
 
 
 def _run_one_bundle(operation) -> tuple[list[bytes], data_plane.ClosableOutputStream]:
-    from apache_beam.transforms.window import GlobalWindows
-
     sent: list[bytes] = []
     stream = data_plane.SizeBasedBufferingClosableOutputStream(sent.append, sent.append)
     operation.set_output_stream(stream)
@@ -103,16 +102,12 @@ def _run_one_bundle(operation) -> tuple[list[bytes], data_plane.ClosableOutputSt
 
 
 def _beam_finish():
-    from apache_beam.runners.worker import bundle_processor
-
     finish = bundle_processor.DataOutputOperation.finish
     return getattr(finish, "__wrapped__", finish)
 
 
 def test_beam_keeps_a_finished_bundles_output_stream(monkeypatch) -> None:
     # What the fix works around. If this starts failing, Beam releases the stream itself.
-    from apache_beam.runners.worker import bundle_processor
-
     monkeypatch.setattr(bundle_processor.DataOutputOperation, "finish", _beam_finish())
     operation = _data_output_operation()
     _, stream = _run_one_bundle(operation)
@@ -121,8 +116,6 @@ def test_beam_keeps_a_finished_bundles_output_stream(monkeypatch) -> None:
 
 
 def test_a_finished_bundle_releases_its_output_stream_and_sends_everything(monkeypatch) -> None:
-    from apache_beam.runners.worker import bundle_processor
-
     monkeypatch.setattr(bundle_processor.DataOutputOperation, "finish", _beam_finish())
     release_finished_output_streams()
     release_finished_output_streams()  # applied twice, it still wraps Beam's finish once
@@ -136,11 +129,6 @@ def test_a_finished_bundle_releases_its_output_stream_and_sends_everything(monke
 
 
 def test_worker_processes_import_the_fix_as_a_beam_plugin(monkeypatch) -> None:
-    import importlib
-
-    from apache_beam.runners.worker import bundle_processor
-    from google.protobuf import json_format
-
     options = PipelineOptions(["--direct_running_mode", "multi_processing", "--direct_num_workers", "2"])
     runner = choose_runner(options)
     assert runner is not None
