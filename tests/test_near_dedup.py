@@ -186,7 +186,7 @@ def test_at_the_round_bound_components_are_split_never_merged():
 
 
 @contextlib.contextmanager
-def run_dedup(articles, settings=SETTINGS, state=()):
+def run_dedup(articles, settings=SETTINGS, state=(), park_folder=None):
     """Kept ``(id, duplicate_count)``, ``dups`` ``(id, duplicate_of, kind)``, ``state`` ids; runs on exit."""
     results = {}
     with TestPipeline() as pipeline:
@@ -194,7 +194,7 @@ def run_dedup(articles, settings=SETTINGS, state=()):
             "articles": pipeline | "Articles" >> beam.Create(articles),
             "state": pipeline | "State" >> beam.Create(list(state)),
         }
-        out = inputs | DeduplicateArticles(settings)
+        out = inputs | DeduplicateArticles(settings, park_folder=park_folder)
         results["kept"] = out["articles"] | "Kept" >> beam.Map(lambda a: (a.id, a.extra["duplicate_count"]))
         results["dups"] = out["duplicates"] | "Dups" >> beam.Map(lambda d: (d.id, d.duplicate_of, d.kind))
         results["state"] = out["state"] | "State ids" >> beam.Map(lambda n: n.id)
@@ -225,14 +225,18 @@ def wire():
     return original, syndicated, verbatim_of_synd
 
 
-def test_a_syndicated_copy_is_a_near_duplicate_and_its_exact_copy_follows(wire):
+@pytest.mark.parametrize("parked", [False, True], ids=["in-runner", "parked-and-spilled"])
+def test_a_syndicated_copy_is_a_near_duplicate_and_its_exact_copy_follows(wire, parked, tmp_path):
     original, syndicated, verbatim = wire
-    with run_dedup([original, syndicated, verbatim]) as results:
+    folder = str(tmp_path / "dedup") if parked else None
+    with run_dedup([original, syndicated, verbatim], park_folder=folder) as results:
         assert_that(results["kept"], equal_to([("orig", 2)]), label="kept")
         assert_that(
             results["dups"], equal_to([("synd", "orig", "near"), ("verb", "orig", "near")]), label="dups"
         )
         assert_that(results["state"], equal_to(["orig"]), label="state")
+    if parked:  # the shuffles of the passes went through files (transforms.spill)
+        assert any((tmp_path / "dedup" / "shuffles").iterdir())
 
 
 def test_a_page_of_an_earlier_run_wins(wire):

@@ -67,6 +67,7 @@ from transforms.records import (
     unpack_article,
     unpack_value,
 )
+from transforms.spill import SpillingCoGroupByKey, SpillingGroupByKey
 
 __all__ = [
     "Comparison",
@@ -359,10 +360,11 @@ class DeduplicateArticles(beam.PTransform):
         pipeline = articles.pipeline
         cap = self._urls_cap
         params = self._near.lsh if self._near is not None else None
+        spill = f"{self._park_folder.rstrip('/')}/shuffles" if self._park_folder else None
         parked = articles | "Park" >> Park(self._park_folder, pack_article, located=True)
         entries = parked[LOCATED] | "Entries" >> beam.Map(_located_entry, params)
-        exact = entries | "Exact copies" >> _DropCopies("exact", cap)
-        same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap)
+        exact = entries | "Exact copies" >> _DropCopies("exact", cap, spill)
+        same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap, spill)
         survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(_packed_by_id)
         if self._near is None:
             redirects = pipeline | "No redirects" >> beam.Create([])
@@ -372,7 +374,7 @@ class DeduplicateArticles(beam.PTransform):
             if state is None:
                 state = pipeline | "Empty state" >> beam.Create([])
             nodes = same_url[ARTICLES] | "Nodes" >> beam.Map(_counted_node)
-            near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near)
+            near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near, spill)
             redirects, gains = near["redirects"], near["gains"]
         copies = (exact[DUPLICATES], same_url[DUPLICATES]) | "Exact and same URL" >> beam.Flatten()
         decided = (
@@ -382,7 +384,7 @@ class DeduplicateArticles(beam.PTransform):
                 "gain": gains,
                 "copy": copies | "Copy by kept id" >> beam.Map(lambda d: (d.duplicate.duplicate_of, d)),
             }
-            | "Join decisions" >> beam.CoGroupByKey()
+            | "Join decisions" >> SpillingCoGroupByKey(spill)
             | "Decide"
             >> beam.ParDo(_DecideFn(cap, self._near is not None)).with_outputs(STATE, main="verdicts")
         )
@@ -391,7 +393,7 @@ class DeduplicateArticles(beam.PTransform):
                 "batch": parked[BATCHES] | "Batch by name" >> beam.Map(lambda batch: (batch.name, batch)),
                 "verdict": decided["verdicts"],
             }
-            | "Join verdicts" >> beam.CoGroupByKey()
+            | "Join verdicts" >> SpillingCoGroupByKey(spill)
             | "Apply verdicts"
             >> beam.ParDo(_ApplyFn(cap)).with_outputs(DUPLICATES, COMPARISONS, main=ARTICLES)
         )
@@ -425,17 +427,18 @@ def _counted_node(entry: Entry) -> Node:
 class _DropCopies(beam.PTransform):
     """Entries grouped by content hash (``exact``) or by id (``near``): kept ones and ``duplicates``."""
 
-    def __init__(self, kind: str, urls_cap: int = DEFAULT_URLS_CAP) -> None:
+    def __init__(self, kind: str, urls_cap: int = DEFAULT_URLS_CAP, spill: str | None = None) -> None:
         super().__init__()
         self._kind = kind
         self._urls_cap = urls_cap
+        self._spill = spill
 
     def expand(self, entries: beam.PCollection[Entry]) -> dict[str, beam.PCollection]:
         by_hash = self._kind == "exact"
         outputs = (
             entries
             | "Key" >> beam.Map(_keyed_for_pass, by_hash=by_hash)
-            | "Group" >> beam.GroupByKey()
+            | "Group" >> SpillingGroupByKey(self._spill)
             | "Keep one"
             >> beam.ParDo(_KeepOneFn(self._kind, self._urls_cap)).with_outputs(DUPLICATES, main=ARTICLES)
         )

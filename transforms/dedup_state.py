@@ -38,6 +38,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.minhash import LshParams
 from transforms.near_dedup import STATE, Node
+from transforms.spill import SpillingGroupByKey
 
 __all__ = [
     "ReadDedupState",
@@ -147,12 +148,20 @@ def _write_shard(grouped: tuple[int, Iterable[tuple[str, bytes]]], folder: str, 
 class WriteDedupState(beam.PTransform):
     """Kept articles' nodes in; ``FOLDER/dedup/shard-<run_id>-NNNNN.jsonl`` written (sorted by id)."""
 
-    def __init__(self, folder: str, run_id: str, params: LshParams, per_file: int = RECORDS_PER_FILE) -> None:
+    def __init__(
+        self,
+        folder: str,
+        run_id: str,
+        params: LshParams,
+        per_file: int = RECORDS_PER_FILE,
+        spill: str | None = None,
+    ) -> None:
         super().__init__()
         self._folder = f"{folder.rstrip('/')}/{STATE_FOLDER}"
         self._run_id = run_id
         self._params = params
         self._per_file = per_file
+        self._spill = spill  # a folder for the lines while they are grouped by shard (transforms.spill)
 
     def expand(self, nodes: beam.PCollection[Node]) -> beam.PCollection[str]:
         encoded = nodes | "Encode" >> beam.Map(
@@ -173,7 +182,7 @@ class WriteDedupState(beam.PTransform):
                 lambda line, shards: (_shard_of(line[0], shards), line),
                 shards=beam.pvalue.AsSingleton(shards),
             )
-            | "Group shards" >> beam.GroupByKey()
+            | "Group shards" >> SpillingGroupByKey(self._spill)
             | "Write shards" >> beam.Map(_write_shard, folder=self._folder, name=f"shard-{self._run_id}")
         )
 

@@ -59,6 +59,7 @@ from transforms.minhash import (
 )
 from transforms.minhash import signature as minhash_signature
 from transforms.records import Article, pack_value, unpack_value
+from transforms.spill import SpillingCoGroupByKey, SpillingGroupByKey
 
 __all__ = [
     "PREFERENCES",
@@ -373,9 +374,10 @@ class NearDuplicates(beam.PTransform):
     Returns ``{"redirects": (dropped id, Redirect), "gains": (kept id, Gain)}``.
     """
 
-    def __init__(self, settings: NearDedupSettings) -> None:
+    def __init__(self, settings: NearDedupSettings, spill: str | None = None) -> None:
         super().__init__()
         self._settings = settings
+        self._spill = spill  # a folder for the big shuffles (transforms.spill)
 
     def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
         params = self._settings.lsh
@@ -384,24 +386,24 @@ class NearDuplicates(beam.PTransform):
         # Buckets hold node keys only; the signatures travel once per candidate pair, below.
         candidates = (
             (new, old)
-            | "All tokens" >> beam.Flatten()
-            | "Meet by key" >> beam.GroupByKey()
+            | "Meet by key" >> SpillingGroupByKey(self._spill)
             | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
             | "Distinct candidates" >> beam.Distinct()
         )
+        # Both joins take the two kinds of node as they are: a Flatten would make the runner hold them all.
         nodes = (
             inputs["nodes"] | "New by key" >> beam.Map(lambda node: (node.key, pack_value(node))),
             inputs["state"] | "Earlier by key" >> beam.Map(lambda node: (node.key, pack_value(node))),
-        ) | "All nodes" >> beam.Flatten()
+        )
         by_first = candidates | "By first" >> beam.Map(lambda candidate: (candidate[0][0], candidate))
         with_first = (
             {"pair": by_first, "node": nodes}
-            | "Join first" >> beam.CoGroupByKey()
+            | "Join first" >> SpillingCoGroupByKey(self._spill)
             | "Attach first" >> beam.FlatMap(_attach_first)
         )
         verified = (
             {"pair": with_first, "node": nodes}
-            | "Join second" >> beam.CoGroupByKey()
+            | "Join second" >> SpillingCoGroupByKey(self._spill)
             | "Verify pairs" >> beam.ParDo(_VerifyFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
         )
         labels = verified[_EDGES] | "Components" >> ConnectedComponents(self._settings.max_rounds)
