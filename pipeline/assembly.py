@@ -102,7 +102,10 @@ def build_pipeline(
             duplicates.append(deduplicated["duplicates"])
             if near is not None and state is not None:
                 _ = deduplicated["state"] | "Write dedup state" >> WriteDedupState(
-                    state_staging_path(state, run_id), run_id, near.lsh, spill=park_folder(staging, "state")
+                    state_staging_path(state, run_id),
+                    run_id,
+                    near.lsh,
+                    park_folder=park_folder(staging, "state"),
                 )
         elif step == "classify":
             articles = articles | "Classify" >> ClassifyArticles(

@@ -38,6 +38,8 @@ from apache_beam.metrics import Metrics
 
 from transforms.minhash import LshParams
 from transforms.near_dedup import STATE, Node
+from transforms.parking import BATCHES, Park, ParkedBatch, read_batch
+from transforms.records import pack_value, unpack_value
 from transforms.spill import SpillingGroupByKey
 
 __all__ = [
@@ -154,14 +156,16 @@ class WriteDedupState(beam.PTransform):
         run_id: str,
         params: LshParams,
         per_file: int = RECORDS_PER_FILE,
-        spill: str | None = None,
+        park_folder: str | None = None,
     ) -> None:
         super().__init__()
         self._folder = f"{folder.rstrip('/')}/{STATE_FOLDER}"
         self._run_id = run_id
         self._params = params
         self._per_file = per_file
-        self._spill = spill  # a folder for the lines while they are grouped by shard (transforms.spill)
+        #: Under the run's staging folder: the lines wait there for their count, then for
+        #: their shard (transforms.parking, transforms.spill), instead of in the runner.
+        self._park_folder = park_folder.rstrip("/") if park_folder else None
 
     def expand(self, nodes: beam.PCollection[Node]) -> beam.PCollection[str]:
         encoded = nodes | "Encode" >> beam.Map(
@@ -169,22 +173,36 @@ class WriteDedupState(beam.PTransform):
             run_id=self._run_id,
             params=self._params,
         )
-        shards = (
-            encoded
-            | "Count" >> beam.combiners.Count.Globally()
-            | "Shards"
-            >> beam.Map(lambda count, per_file: max(1, math.ceil(count / per_file)), per_file=self._per_file)
+        if self._park_folder is None:
+            count = encoded | "Count" >> beam.combiners.Count.Globally()
+            lines = encoded
+            spill = None
+        else:
+            batches = (encoded | "Park lines" >> Park(f"{self._park_folder}/lines", pack_value))[BATCHES]
+            count = (
+                batches
+                | "Lines per batch" >> beam.Map(lambda batch: batch.count)
+                | "Count" >> beam.CombineGlobally(sum)
+            )
+            lines = batches | "Unpark lines" >> beam.FlatMap(_unparked)
+            spill = f"{self._park_folder}/shards"
+        shards = count | "Shards" >> beam.Map(
+            lambda count, per_file: max(1, math.ceil(count / per_file)), per_file=self._per_file
         )
         return (
-            encoded
+            lines
             | "Key by shard"
             >> beam.Map(
                 lambda line, shards: (_shard_of(line[0], shards), line),
                 shards=beam.pvalue.AsSingleton(shards),
             )
-            | "Group shards" >> SpillingGroupByKey(self._spill)
+            | "Group shards" >> SpillingGroupByKey(spill)
             | "Write shards" >> beam.Map(_write_shard, folder=self._folder, name=f"shard-{self._run_id}")
         )
+
+
+def _unparked(batch: ParkedBatch) -> Iterable[Any]:
+    return map(unpack_value, read_batch(batch))
 
 
 def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str, int]:
