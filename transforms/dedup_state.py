@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import apache_beam as beam
@@ -175,34 +175,41 @@ class WriteDedupState(beam.PTransform):
         )
         if self._park_folder is None:
             count = encoded | "Count" >> beam.combiners.Count.Globally()
-            lines = encoded
+            shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
+            keyed = encoded | "Key by shard" >> beam.Map(
+                lambda line, shards: (_shard_of(line[0], shards), line),
+                shards=beam.pvalue.AsSingleton(shards),
+            )
             spill = None
         else:
+            # Until the count is known, the runner holds what the step waiting for it reads:
+            # here the batches' refs, so that step both reads the lines back and keys them.
             batches = (encoded | "Park lines" >> Park(f"{self._park_folder}/lines", pack_value))[BATCHES]
             count = (
                 batches
                 | "Lines per batch" >> beam.Map(lambda batch: batch.count)
                 | "Count" >> beam.CombineGlobally(sum)
             )
-            lines = batches | "Unpark lines" >> beam.FlatMap(_unparked)
-            spill = f"{self._park_folder}/shards"
-        shards = count | "Shards" >> beam.Map(
-            lambda count, per_file: max(1, math.ceil(count / per_file)), per_file=self._per_file
-        )
-        return (
-            lines
-            | "Key by shard"
-            >> beam.Map(
-                lambda line, shards: (_shard_of(line[0], shards), line),
-                shards=beam.pvalue.AsSingleton(shards),
+            shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
+            keyed = batches | "Key by shard" >> beam.FlatMap(
+                _parked_lines_by_shard, shards=beam.pvalue.AsSingleton(shards)
             )
+            spill = f"{self._park_folder}/shards"
+        return (
+            keyed
             | "Group shards" >> SpillingGroupByKey(spill)
             | "Write shards" >> beam.Map(_write_shard, folder=self._folder, name=f"shard-{self._run_id}")
         )
 
 
-def _unparked(batch: ParkedBatch) -> Iterable[Any]:
-    return map(unpack_value, read_batch(batch))
+def _shard_count(lines: int, per_file: int) -> int:
+    return max(1, math.ceil(lines / per_file))
+
+
+def _parked_lines_by_shard(batch: ParkedBatch, shards: int) -> Iterator[tuple[int, tuple[str, bytes]]]:
+    for packed in read_batch(batch):
+        line = unpack_value(packed)
+        yield _shard_of(line[0], shards), line
 
 
 def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str, int]:
