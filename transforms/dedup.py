@@ -22,7 +22,9 @@ kept copy needs, its MinHash node and where the article is parked, without its b
 article's fate is then one :class:`Verdict`, joined to the ref of its batch by the batch's
 name and applied as the batch is read back. A same-id copy's similarity needs two bodies,
 which may be in different batches: both send their word sets to one last, small join by
-id (:class:`Comparison`; only the pages crawled twice take part).
+id (:class:`Comparison`; only the pages crawled twice take part). With a park folder, the
+big groupings (the passes, the near pass's tokens and joins, the joins of decisions and
+verdicts) go through files as well (:mod:`transforms.spill`), so the runner shuffles refs.
 
 Every kept article gains two extra fields: ``duplicate_count`` (all copies dropped in
 its favour by the three passes) and ``duplicate_urls`` (their distinct URLs, the
