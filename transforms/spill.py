@@ -44,6 +44,7 @@ __all__ = [
     "group_runs",
     "partition_of",
     "read_run",
+    "write_runs",
 ]
 
 DEFAULT_PARTITIONS = 128
@@ -65,10 +66,6 @@ def partition_of(key: Any, partitions: int) -> int:
     """The partition of ``key``: the same in every process and every run (CRC-32)."""
     data = key.encode("utf-8") if isinstance(key, str) else pickle.dumps(key, protocol=4)
     return zlib.crc32(data) % partitions
-
-
-def encode_pair(key: Any, value: Any) -> bytes:
-    return pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write_runs(path: str, buffers: dict[int, list[bytes]]) -> Iterator[tuple[int, SpilledRun]]:
@@ -127,7 +124,7 @@ class _SpillFn(beam.DoFn):
 
     def process(self, element: tuple[Any, Any]) -> Iterator[tuple[int, SpilledRun]]:
         key, value = element
-        record = encode_pair(key, value)
+        record = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         self._buffers.setdefault(partition_of(key, self._partitions), []).append(record)
         self._size += len(record)
         if self._size >= self._buffer_bytes:
