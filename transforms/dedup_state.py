@@ -176,10 +176,7 @@ class WriteDedupState(beam.PTransform):
         if self._park_folder is None:
             count = encoded | "Count" >> beam.combiners.Count.Globally()
             shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
-            keyed = encoded | "Key by shard" >> beam.Map(
-                lambda line, shards: (_shard_of(line[0], shards), line),
-                shards=beam.pvalue.AsSingleton(shards),
-            )
+            keyed = encoded | "Key by shard" >> beam.Map(_by_shard, shards=beam.pvalue.AsSingleton(shards))
             spill = None
         else:
             # Until the count is known, the runner holds what the step waiting for it reads:
@@ -206,10 +203,13 @@ def _shard_count(lines: int, per_file: int) -> int:
     return max(1, math.ceil(lines / per_file))
 
 
+def _by_shard(line: tuple[str, bytes], shards: int) -> tuple[int, tuple[str, bytes]]:
+    return _shard_of(line[0], shards), line
+
+
 def _parked_lines_by_shard(batch: ParkedBatch, shards: int) -> Iterator[tuple[int, tuple[str, bytes]]]:
     for packed in read_batch(batch):
-        line = unpack_value(packed)
-        yield _shard_of(line[0], shards), line
+        yield _by_shard(unpack_value(packed), shards)
 
 
 def compact_state(state_dir: str, per_file: int = RECORDS_PER_FILE) -> dict[str, int]:

@@ -42,6 +42,8 @@ __all__ = [
     "Location",
     "Park",
     "ParkedBatch",
+    "RECORD_LENGTH",
+    "frame_records",
     "park_folder",
     "read_batch",
     "write_records",
@@ -51,7 +53,8 @@ BATCHES, LOCATED = "batches", "located"
 #: Records per batch: enough that a file is worth opening, few enough that the steps
 #: reading batches back can spread them over workers.
 DEFAULT_RECORDS_PER_BATCH = 2000
-_LENGTH = struct.Struct(">I")
+#: The header of a record in a batch file (and a spilled run, transforms.spill): its length.
+RECORD_LENGTH = struct.Struct(">I")
 
 #: Where a parked record is: its batch's name and its position in the batch.
 Location = tuple[str, int]
@@ -75,10 +78,15 @@ class ParkedBatch:
     offsets: tuple[int, ...] = ()
 
 
+def frame_records(records: Iterable[bytes]) -> bytes:
+    """``records`` as a batch file stores them: each its :data:`RECORD_LENGTH` header, then its bytes."""
+    return b"".join(RECORD_LENGTH.pack(len(record)) + record for record in records)
+
+
 def write_records(handle: BinaryIO, records: Iterable[bytes]) -> int:
     count = 0
     for record in records:
-        handle.write(_LENGTH.pack(len(record)))
+        handle.write(RECORD_LENGTH.pack(len(record)))
         handle.write(record)
         count += 1
     return count
@@ -94,10 +102,10 @@ def read_batch(batch: ParkedBatch) -> Iterator[bytes]:
         return
     read = 0
     with FileSystems.open(batch.path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        while header := handle.read(_LENGTH.size):
-            if len(header) < _LENGTH.size:
+        while header := handle.read(RECORD_LENGTH.size):
+            if len(header) < RECORD_LENGTH.size:
                 raise OSError(f"parked batch {batch.path} is cut short after {read} records")
-            (length,) = _LENGTH.unpack(header)
+            (length,) = RECORD_LENGTH.unpack(header)
             record = handle.read(length)
             if len(record) < length:
                 raise OSError(f"parked batch {batch.path} is cut short in record {read}")
@@ -111,8 +119,8 @@ def _read_at(path: str, offsets: Iterable[int]) -> Iterator[bytes]:
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         for offset in offsets:
             handle.seek(offset)
-            header = handle.read(_LENGTH.size)
-            length = _LENGTH.unpack(header)[0] if len(header) == _LENGTH.size else -1
+            header = handle.read(RECORD_LENGTH.size)
+            length = RECORD_LENGTH.unpack(header)[0] if len(header) == RECORD_LENGTH.size else -1
             record = handle.read(length) if length >= 0 else b""
             if length < 0 or len(record) < length:
                 raise OSError(f"parked batch {path} is cut short in the record at byte {offset}")
@@ -169,7 +177,7 @@ class _OpenBatch:
         else:
             if self._keyed:
                 self._offsets.setdefault(key, []).append(self._size)
-                self._size += _LENGTH.size + len(record)
+                self._size += RECORD_LENGTH.size + len(record)
             write_records(self._handle, (record,))
         self.count += 1
         return self.count - 1

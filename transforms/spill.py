@@ -26,7 +26,6 @@ the failed attempt, which the runner drops, name files that nothing reads.
 from __future__ import annotations
 
 import pickle
-import struct
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator
@@ -36,6 +35,8 @@ import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
+
+from transforms.parking import RECORD_LENGTH, frame_records
 
 __all__ = [
     "SpilledRun",
@@ -50,7 +51,6 @@ __all__ = [
 DEFAULT_PARTITIONS = 128
 #: Bytes a bundle buffers before it writes a file: bounds a worker's memory per bundle.
 DEFAULT_BUFFER_BYTES = 8 << 20
-_LENGTH = struct.Struct(">I")
 
 
 class SpilledRun(NamedTuple):
@@ -74,8 +74,7 @@ def write_runs(path: str, buffers: dict[int, list[bytes]]) -> Iterator[tuple[int
     with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         for partition in sorted(buffers):
             records = buffers[partition]
-            # One write per run: the records are small and many.
-            chunk = b"".join(_LENGTH.pack(len(record)) + record for record in records)
+            chunk = frame_records(records)  # one write per run: the records are small and many
             handle.write(chunk)
             yield partition, SpilledRun(path, offset, len(chunk), len(records))
             offset += len(chunk)
@@ -90,8 +89,8 @@ def read_run(run: SpilledRun) -> Iterator[tuple[Any, Any]]:
         raise OSError(f"spilled run at byte {run.offset} of {run.path} is cut short")
     view, position, count = memoryview(data), 0, 0
     while position < run.size:
-        (length,) = _LENGTH.unpack_from(view, position)
-        position += _LENGTH.size
+        (length,) = RECORD_LENGTH.unpack_from(view, position)
+        position += RECORD_LENGTH.size
         if position + length > run.size:
             raise OSError(f"spilled run at byte {run.offset} of {run.path} is cut short in record {count}")
         yield pickle.loads(view[position : position + length])
