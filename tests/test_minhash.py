@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ from transforms.minhash import (
     estimated_containment,
     estimated_jaccard,
     shingle_hashes,
+    shingle_words,
     signature,
 )
 
@@ -50,14 +54,37 @@ def test_signature_is_deterministic_and_pinned():
 
 
 def test_a_body_longer_than_one_chunk_of_shingles_signs_as_one_set():
-    shingles = shingle_hashes(" ".join(prose(12, 3)), 5)
+    short = signature(shingle_hashes(" ".join(prose(12, 3)), 5), 128, 1)
+    assert short[:4].tolist() == [9444772, 11851747, 29930538, 44974051]  # pinned, as above
+    shingles = shingle_hashes(" ".join(prose(12, 12)), 5)
     assert shingles.size > SIGN_CHUNK
     whole = signature(shingles, 128, 1)
-    assert whole[:4].tolist() == [9444772, 11851747, 29930538, 44974051]  # pinned, as above
     # MinHash of a union is the position-wise minimum, wherever the chunks are cut.
     for cut in (1, SIGN_CHUNK, SIGN_CHUNK + 1, shingles.size - 1):
         parts = signature(shingles[:cut], 128, 1), signature(shingles[cut:], 128, 1)
         assert np.array_equal(whole, np.minimum(*parts))
+
+
+def test_threads_signing_at_once_get_the_signatures_of_one_thread():
+    # multi_threading runs DoFns in threads; each keeps its own scratch matrix.
+    bodies = [shingle_hashes(" ".join(prose(seed, 4 + seed % 9)), 5) for seed in range(64)]
+    alone = [signature(shingles, 128, 1) for shingles in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda shingles: signature(shingles, 128, 1), bodies * 4))
+    assert all(np.array_equal(got, alone[i % len(bodies)]) for i, got in enumerate(together))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "Q3 revenue_growth: 4.5% (vs. 3,9%) -- ex-CEO's \"plan\"\tfailed\x0bagain\x1cand [again]!",
+        "Café Zürich: straße ﬁnale, déjà vu; Ｆｕｌｌｗｉｄｔｈ ＡＢＣ and ½ of it.",
+    ],
+)
+def test_shingle_words_are_the_regular_expression_words_of_the_folded_text(text: str):
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert shingle_words(text) == re.findall(r"\w+", folded)
 
 
 @pytest.mark.parametrize("jaccard", [0.2, 0.5, 0.8, 0.95])

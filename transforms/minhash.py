@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -86,9 +87,19 @@ class LshParams:
         return f"minhash-v1-k{self.shingle_size}-p{self.num_perm}-s{self.seed}"
 
 
+#: ASCII's non-word characters (what ``\w`` does not match) mapped to a space.
+_ASCII_NON_WORD = str.maketrans(
+    {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
+)
+
+
 def shingle_words(text: str) -> list[str]:
     """The words shingles are made of: NFKC, case-folded, punctuation dropped."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        # The same words as the regular expression, three times faster; most bodies are ASCII.
+        return folded.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(folded)
 
 
 #: Word -> 64-bit hash, a memo of a pure function: news text repeats its words, so most
@@ -136,7 +147,16 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
         for offset in range(width):
             combined = combined * _SHINGLE_BASE + hashes[offset : offset + count]
         mixed = _splitmix64(combined)
-    return np.unique(mixed >> np.uint64(32))
+    return _distinct(mixed >> np.uint64(32))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    # np.unique's result, without its argument handling: a quarter of the time on a body's shingles.
+    values.sort()
+    keep = np.empty(values.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 @lru_cache(maxsize=16)
@@ -152,11 +172,19 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a.reshape(1, -1), b.reshape(1, -1)
 
 
-#: Shingles permuted at a time: the scratch matrix (this many x ``num_perm`` ``uint64``)
-#: stays under glibc's mmap threshold, which newsbeam fixes at 128 KiB
-#: (``pipeline/allocator.py``); one matrix per body was mapped and unmapped per article,
-#: which made signing twice as slow.
-SIGN_CHUNK = 96
+#: Shingles permuted at a time, in a scratch matrix (this many x ``num_perm`` ``uint64``,
+#: 512 KiB) that each thread keeps: a matrix allocated per body was mapped and unmapped
+#: by the allocator for every article, which made signing twice as slow, and chunks of 96
+#: shingles took a quarter longer in numpy calls. Most bodies fit in one chunk.
+SIGN_CHUNK = 512
+_SCRATCH = threading.local()
+
+
+def _scratch(num_perm: int) -> np.ndarray:
+    matrix = getattr(_SCRATCH, "matrix", None)
+    if matrix is None or matrix.shape[1] != num_perm:
+        matrix = _SCRATCH.matrix = np.empty((SIGN_CHUNK, num_perm), dtype=np.uint64)
+    return matrix
 
 
 def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -166,7 +194,7 @@ def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     a, b = _permutations(num_perm, seed)
     column = shingles.reshape(-1, 1)
     width = min(SIGN_CHUNK, shingles.size)
-    scratch = np.empty((width, num_perm), dtype=np.uint64)
+    scratch = _scratch(num_perm)
     smallest = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for start in range(0, shingles.size, width):
