@@ -78,7 +78,7 @@ def test_threads_signing_at_once_get_the_signatures_of_one_thread():
     "text",
     [
         TEXT,
-        "Q3 revenue_growth: 4.5% (vs. 3,9%) -- ex-CEO's \"plan\"\tfailed\x0bagain\x1cand [again]!",
+        'Q3 revenue_growth: 4.5% (vs. 3,9%) -- ex-CEO\'s "plan"\tfailed\x0bagain\x1cand [again]!',
         "Café Zürich: straße ﬁnale, déjà vu; Ｆｕｌｌｗｉｄｔｈ ＡＢＣ and ½ of it.",
     ],
 )
