@@ -12,8 +12,8 @@ also timed through it, as a no-Beam baseline.
 
 Before each timed command every input file is read once, untimed (``warm_s`` in the figures),
 so that every mode and the baseline start with the corpus in the page cache: the first run
-would otherwise pay the disk alone (reading a 50,000-page corpus from a cold cache took 64 s
-here, its warm read 1.5 s). ``--cold`` skips this. The figures go to a table on stdout and, with
+would otherwise pay the disk alone (reading a 50,000-page corpus from a cold cache took 50 to
+64 s here, its warm read 1.5 s). ``--cold`` skips this. The figures go to a table on stdout and, with
 ``--json``, to a file stamped with the git commit, date and machine, for comparing commits.
 """
 

@@ -55,12 +55,11 @@ BATCHES, LOCATED = "batches", "located"
 DEFAULT_RECORDS_PER_BATCH = 2000
 #: The header of a record in a batch file (and a spilled run, transforms.spill): its length.
 RECORD_LENGTH = struct.Struct(">I")
+#: A batch file is written this many bytes of records at a time.
+_WRITE_BYTES = 1 << 20
 
 #: Where a parked record is: its batch's name and its position in the batch.
 Location = tuple[str, int]
-
-
-_WRITE_BYTES = 1 << 20
 
 
 def park_folder(staging: str, step: str) -> str:
