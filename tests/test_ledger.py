@@ -166,6 +166,31 @@ def test_complete_publish_is_idempotent_and_removes_what_the_new_run_does_not_re
     assert not staging.exists() and not (state / ".staging-r").exists()
 
 
+def test_publishing_removes_the_partition_folders_a_replaced_run_left_empty(tmp_path: Path):
+    output = tmp_path / "out"
+    emptied = output / "articles" / "section=sport" / "date=2025-05-02"
+    emptied.mkdir(parents=True)
+    (emptied / "part-r-00000.jsonl").write_text("old\n")  # the earlier run of "r" wrote here
+    shared = output / "articles" / "section=world" / "date=2025-05-02"
+    shared.mkdir(parents=True)
+    (shared / "part-r-00000.jsonl").write_text("old\n")
+    (shared / "part-other-00000.jsonl").write_text("another run\n")
+    untouched = output / "articles" / "section=health" / "date=2024-01-09"
+    untouched.mkdir(parents=True)  # empty, but not this publish's doing: the archive is not walked
+    staging = output / ".staging-r"
+    (staging / "rejects").mkdir(parents=True)
+    (staging / "rejects" / "part-r-00000.jsonl").write_text("new\n")
+    (staging / "_manifest.json").write_text('{"run_id": "r"}')
+    plan = plan_publish(
+        str(output), "r", str(staging), {"files": [{"file": "rejects/part-r-00000.jsonl"}]}, None
+    )
+    complete_publish(plan)
+    assert not (output / "articles" / "section=sport").exists()
+    assert sorted(p.name for p in shared.iterdir()) == ["part-other-00000.jsonl"]
+    assert untouched.is_dir()
+    assert (output / "rejects" / "part-r-00000.jsonl").read_text() == "new\n"
+
+
 def test_a_failure_is_described_by_stage_input_file_and_exception():
     from pipeline.runner import _failure
     from transforms.read import InputFileError
