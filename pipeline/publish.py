@@ -298,8 +298,9 @@ def _remove_emptied_local_folders(removed: list[str], root: str) -> None:
     """
     if "://" in root:
         return
+    root = os.path.abspath(root)
     for path in removed:
-        folder = os.path.dirname(path)
-        while folder.startswith(root + "/") and os.path.isdir(folder) and not os.listdir(folder):
+        folder = os.path.dirname(os.path.abspath(path))  # the plan may hold "out/..." or "./out/..."
+        while folder.startswith(root + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
             os.rmdir(folder)
             folder = os.path.dirname(folder)
