@@ -11,7 +11,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.parking import BATCHES, LOCATED, Park, ParkedBatch, park_folder, read_batch, write_records
+from transforms.parking import BATCHES, LOCATED, Park, ParkedBatch, frame_records, park_folder, read_batch
 
 HEADLINES = [
     "Harbour council approves the eastern ferry terminal",
@@ -125,8 +125,7 @@ def test_without_a_folder_keyed_batches_hold_their_own_records() -> None:
 
 def test_a_keyed_file_cut_short_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "batch.bin"
-    with open(path, "wb") as handle:
-        write_records(handle, [_encode(text) for text in HEADLINES[:2]])
+    path.write_bytes(frame_records([_encode(text) for text in HEADLINES[:2]]))
     second = 4 + len(_encode(HEADLINES[0]))
     assert _decoded(ParkedBatch("b", 1, str(path), offsets=(second,))) == HEADLINES[1:2]
     path.write_bytes(path.read_bytes()[:-3])
@@ -136,8 +135,7 @@ def test_a_keyed_file_cut_short_is_an_error(tmp_path: Path) -> None:
 
 def test_a_batch_file_cut_short_or_missing_records_is_an_error_not_a_shorter_batch(tmp_path: Path) -> None:
     path = tmp_path / "batch.bin"
-    with open(path, "wb") as handle:
-        write_records(handle, [_encode(text) for text in HEADLINES[:3]])
+    path.write_bytes(frame_records([_encode(text) for text in HEADLINES[:3]]))
     whole = path.read_bytes()
     assert _decoded(ParkedBatch("b", 3, str(path))) == HEADLINES[:3]
     with pytest.raises(OSError, match="holds 3 records, 4 were parked"):

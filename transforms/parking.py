@@ -28,7 +28,7 @@ import struct
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -46,7 +46,6 @@ __all__ = [
     "frame_records",
     "park_folder",
     "read_batch",
-    "write_records",
 ]
 
 BATCHES, LOCATED = "batches", "located"
@@ -83,15 +82,6 @@ class ParkedBatch:
 def frame_records(records: Iterable[bytes]) -> bytes:
     """``records`` as a batch file stores them: each its :data:`RECORD_LENGTH` header, then its bytes."""
     return b"".join(RECORD_LENGTH.pack(len(record)) + record for record in records)
-
-
-def write_records(handle: BinaryIO, records: Iterable[bytes]) -> int:
-    count = 0
-    for record in records:
-        handle.write(RECORD_LENGTH.pack(len(record)))
-        handle.write(record)
-        count += 1
-    return count
 
 
 def read_batch(batch: ParkedBatch) -> Iterator[bytes]:
