@@ -159,6 +159,17 @@ def _machine() -> dict:
     return info
 
 
+def workers_for(mode: str, workers: int) -> int:
+    """``--direct_num_workers`` for ``mode``: ``in_memory`` is the one-worker mode.
+
+    Given more, Beam's ``in_memory`` runner splits each bundle over threads of one process
+    (it warns that the mode should then be ``multi_threading`` or ``multi_processing``),
+    and the threads contend for the GIL: at 50,000 pages it took 240.7 s with 2 and 213.8 s
+    with 1 (two benchmark runs of one commit), using 281 s of CPU against 211.
+    """
+    return 1 if mode == "in_memory" else workers
+
+
 def _run_mode(
     args: argparse.Namespace, command: list[str], inputs: Path, corpus: dict, mode: str, n: int
 ) -> dict:
@@ -166,7 +177,13 @@ def _run_mode(
     shutil.rmtree(out, ignore_errors=True)
     run_id = f"bench-{mode}-{n}"
     argv = [*command, "run", "--input", str(inputs), "--output", str(out), "--run-id", run_id]
-    argv += ["--direct_running_mode", mode, "--direct_num_workers", str(args.workers), *args.extra]
+    argv += [
+        "--direct_running_mode",
+        mode,
+        "--direct_num_workers",
+        str(workers_for(mode, args.workers)),
+        *args.extra,
+    ]
     warm_s = _warm(args, inputs, f"{mode} #{n}")
     print(f"[{mode} #{n}] {' '.join(argv)}", file=sys.stderr, flush=True)
     figures = time_command(argv, args.work_dir / f"{run_id}.log", timeout=args.timeout)

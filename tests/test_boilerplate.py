@@ -9,10 +9,12 @@ from builders import make_article
 
 from transforms.boilerplate import (
     RemoveRepeatedParagraphs,
-    paragraph_hash,
+    paragraph_digest,
+    paragraph_digests,
     repeated_paragraphs,
     site_paragraphs,
     strip_boilerplate,
+    with_paragraph_digests,
 )
 from transforms.records import Reject
 
@@ -38,39 +40,76 @@ def story(n: int, **fields: object):
     )
 
 
+FOOTER_ONLY = {"valleyherald.example": frozenset({paragraph_digest(FOOTER)})}
+
+
 def test_strip_removes_known_paragraphs_and_recomputes_fields():
     article = story(1)
-    cleaned = strip_boilerplate(article, {("valleyherald.example", paragraph_hash(FOOTER))}, min_words=5)
+    cleaned = strip_boilerplate(article, FOOTER_ONLY, min_words=5)
     assert not isinstance(cleaned, Reject)
     assert FOOTER not in cleaned.body and cleaned.body.startswith("Story 1 opens")
     assert cleaned.word_count < article.word_count and cleaned.content_hash != article.content_hash
 
 
+def test_strip_with_the_parked_digests_equals_strip_that_hashes_again():
+    article = story(1)
+    assert strip_boilerplate(article, FOOTER_ONLY, 5, paragraph_digests(article.body)) == strip_boilerplate(
+        article, FOOTER_ONLY, 5
+    )
+
+
+def test_strip_leaves_articles_of_other_sites_and_without_repeats_alone():
+    article = story(1)
+    assert (
+        strip_boilerplate(article, {"elsewhere.example": FOOTER_ONLY["valleyherald.example"]}, 5) is article
+    )
+    teaser_only = {
+        "valleyherald.example": frozenset({paragraph_digest("Read more: the mayor's new bus lanes")})
+    }
+    assert strip_boilerplate(article, teaser_only, 5) is article
+
+
+def test_paragraph_digests_ignore_whitespace_but_not_case():
+    assert paragraph_digest("Follow  us\ton the\nweb ") == paragraph_digest("Follow us on the web")
+    assert paragraph_digest("Follow us on the web") != paragraph_digest("follow us on the web")
+    body = "First paragraph here.\n\nSecond one.\n\nFirst paragraph here."
+    digests = paragraph_digests(body)
+    assert len(digests) == 3 * 8 and digests[:8] == digests[16:] == paragraph_digest("First paragraph here.")
+
+
 def test_strip_rejects_an_article_left_too_short():
-    cleaned = strip_boilerplate(story(1), {("valleyherald.example", paragraph_hash(FOOTER))}, min_words=40)
+    cleaned = strip_boilerplate(story(1), FOOTER_ONLY, min_words=40)
     assert isinstance(cleaned, Reject) and cleaned.reason == "not_article"
 
 
 def test_repeated_paragraphs_count_distinct_articles_of_one_site():
-    footer, teaser = paragraph_hash(FOOTER), paragraph_hash("Read more: the mayor's new bus lanes")
+    footer, teaser = paragraph_digest(FOOTER), paragraph_digest("Read more: the mayor's new bus lanes")
     values = [
-        ("story-1", footer + paragraph_hash("one")),
-        ("story-2", footer + teaser),
-        ("story-2", footer + teaser + paragraph_hash("a re-crawl of story 2")),
-        ("story-3", teaser + footer),
+        (b"story-1", footer + paragraph_digest("one")),
+        (b"story-2", footer + teaser),
+        (b"story-2", footer + teaser + paragraph_digest("a re-crawl of story 2")),
+        (b"story-3", teaser + footer),
     ]
     found = dict(repeated_paragraphs(("valleyherald.example", values), min_pages=3))
-    assert found == {("valleyherald.example", footer): 3}
+    assert found == {"valleyherald.example": frozenset({footer})}
+    assert not list(repeated_paragraphs(("valleyherald.example", values), min_pages=4))
 
 
 def test_site_paragraphs_sends_each_distinct_paragraph_once():
     article = story(1)
-    site, (identity, hashes) = site_paragraphs(article)
+    article.body += "\n\n" + FOOTER  # the footer twice: sent once
+    site, (identity, digests) = site_paragraphs(with_paragraph_digests(article))
     paragraphs = set(article.body.split("\n\n"))
     assert site == "valleyherald.example"
-    assert len(hashes) == 16 * len(paragraphs)
-    assert paragraph_hash(FOOTER) in {hashes[i : i + 16] for i in range(0, len(hashes), 16)}
-    assert identity == site_paragraphs(story(1))[1][0] != site_paragraphs(story(2))[1][0]
+    assert len(digests) == 8 * len(paragraphs) == 8 * 3
+    assert paragraph_digest(FOOTER) in {digests[i : i + 8] for i in range(0, len(digests), 8)}
+    first = site_paragraphs(with_paragraph_digests(story(1)))[1][0]
+    assert (
+        identity
+        == first
+        == paragraph_digest("Story 1")
+        != site_paragraphs(with_paragraph_digests(story(2)))[1][0]
+    )
 
 
 def test_footer_on_three_stories_is_removed_but_copies_of_one_story_do_not_count():

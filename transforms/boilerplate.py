@@ -7,15 +7,19 @@ paragraphs and drops them from bodies. It needs no markup, so it cleans text dum
 
 How it counts, so that a run fits in memory: every article sends one compact value to
 its site, its identity (its title, else its first paragraph, so copies and re-crawls of
-one article count once) and the hashes of its distinct paragraphs, one string of fixed
-width. A ``GroupByKey`` per site gathers them, and :func:`repeated_paragraphs` counts,
+one article count once) and the 8-byte digests of its distinct paragraphs, one bytes
+value. A ``GroupByKey`` per site gathers them, and :func:`repeated_paragraphs` counts,
 per paragraph, the distinct identities it appears on. The paragraphs that reach
-``min_pages`` are a small side input of the step that rewrites bodies. One value per
-article crosses the shuffle, where a ``(site, paragraph)`` key per paragraph (about
-twenty per article) did before: the read stage of a 20,000-page ``in_memory`` run, which
-holds these values until it ends, peaked at 394 MB instead of 477 MB. The price is one
-group per site: a site's pages of one run are counted on one worker, in memory
-proportional to its distinct paragraphs.
+``min_pages`` are a small side input of the step that rewrites bodies, one set per site
+that has any. One value per article crosses the shuffle, where a ``(site, paragraph)``
+key per paragraph (about twenty per article) did before: the read stage of a
+20,000-page ``in_memory`` run, which holds these values until it ends, peaked at 394 MB
+instead of 477 MB. The price is one group per site: a site's pages of one run are
+counted on one worker, in memory proportional to its distinct paragraphs.
+
+Each article's paragraphs are hashed once: the digests are parked with the article, so
+the rewrite only looks them up, and an article of a site without repeated paragraphs is
+passed on untouched.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import posixpath
+import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -34,10 +39,23 @@ from transforms.parking import BATCHES, Park, ParkedBatch, read_batch
 from transforms.parse import PARAGRAPH_SEPARATOR, article_id, content_hash, word_count
 from transforms.records import Article, Reject, pack_article, unpack_article
 
-__all__ = ["RemoveRepeatedParagraphs", "repeated_paragraphs", "site_paragraphs", "strip_boilerplate"]
+__all__ = [
+    "RemoveRepeatedParagraphs",
+    "paragraph_digest",
+    "paragraph_digests",
+    "repeated_paragraphs",
+    "site_paragraphs",
+    "strip_boilerplate",
+]
 
 ARTICLES, REJECTS = "articles", "rejects"
-BoilerplateKey = tuple[str, str]
+#: A site's repeated paragraphs: the digests (:func:`paragraph_digest`) of each site that has any.
+Boilerplate = dict[str, frozenset[bytes]]
+#: An article with the digests of its paragraphs, in order, concatenated: computed once, read
+#: by the count (:func:`site_paragraphs`) and by the strip (:func:`strip_boilerplate`).
+HashedArticle = tuple[Article, bytes]
+
+DIGEST_BYTES = 8
 
 
 def site_of(article: Article) -> str:
@@ -45,49 +63,70 @@ def site_of(article: Article) -> str:
     return article.source or posixpath.dirname(article.input.path)
 
 
-_HASH_BYTES = 8
-_HASH_CHARS = 2 * _HASH_BYTES  # hex
-
-
-def paragraph_hash(paragraph: str) -> str:
+def paragraph_digest(paragraph: str) -> bytes:
     # Verbatim up to whitespace: a template repeats its boilerplate byte for byte, and the
     # exact hash's case and punctuation folding costs more than all the rest of this step.
-    return hashlib.blake2b(" ".join(paragraph.split()).encode("utf-8"), digest_size=_HASH_BYTES).hexdigest()
+    # The digests live for one run only, so their function may change between releases.
+    return hashlib.blake2b(" ".join(paragraph.split()).encode("utf-8"), digest_size=DIGEST_BYTES).digest()
 
 
-def article_identity(article: Article) -> str:
-    first = article.body.split(PARAGRAPH_SEPARATOR, 1)[0]
-    return paragraph_hash(article.title or first)
+def paragraph_digests(body: str) -> bytes:
+    """The digest of each paragraph of ``body``, in order, concatenated."""
+    return b"".join(map(paragraph_digest, body.split(PARAGRAPH_SEPARATOR)))
 
 
-def site_paragraphs(article: Article) -> tuple[str, tuple[str, str]]:
-    """``(site, (identity, hashes))``: the article's distinct paragraph hashes, concatenated."""
-    hashes = {paragraph_hash(paragraph) for paragraph in article.body.split(PARAGRAPH_SEPARATOR)}
-    return site_of(article), (article_identity(article), "".join(sorted(hashes)))
+def _split_digests(digests: bytes) -> list[bytes]:
+    return [digests[start : start + DIGEST_BYTES] for start in range(0, len(digests), DIGEST_BYTES)]
+
+
+def with_paragraph_digests(article: Article) -> HashedArticle:
+    return article, paragraph_digests(article.body)
+
+
+def site_paragraphs(hashed: HashedArticle) -> tuple[str, tuple[bytes, bytes]]:
+    """``(site, (identity, digests))``: the article's distinct paragraph digests, concatenated.
+
+    The identity is the digest of the title, else of the first paragraph, so that copies and
+    re-crawls of one article count once.
+    """
+    article, digests = hashed
+    identity = paragraph_digest(article.title) if article.title else digests[:DIGEST_BYTES]
+    return site_of(article), (identity, b"".join(sorted(set(_split_digests(digests)))))
 
 
 def repeated_paragraphs(
-    site_values: tuple[str, Iterable[tuple[str, str]]], min_pages: int
-) -> Iterator[tuple[BoilerplateKey, int]]:
-    """``((site, paragraph hash), articles)`` for each paragraph on ``min_pages`` articles or more."""
+    site_values: tuple[str, Iterable[tuple[bytes, bytes]]], min_pages: int
+) -> Iterator[tuple[str, frozenset[bytes]]]:
+    """``(site, digests)``: the site's paragraphs found on ``min_pages`` articles or more, if any."""
     site, values = site_values
-    by_identity: dict[str, set[str]] = {}
-    for identity, hashes in values:
-        found = by_identity.setdefault(identity, set())
-        found.update(hashes[start : start + _HASH_CHARS] for start in range(0, len(hashes), _HASH_CHARS))
-    counts = Counter(digest for hashes in by_identity.values() for digest in hashes)
-    for digest, articles in counts.items():
-        if articles >= min_pages:
-            yield (site, digest), articles
+    by_identity: dict[bytes, set[bytes]] = {}
+    for identity, digests in values:
+        by_identity.setdefault(identity, set()).update(_split_digests(digests))
+    counts = Counter(digest for digests in by_identity.values() for digest in digests)
+    repeated = frozenset(digest for digest, articles in counts.items() if articles >= min_pages)
+    if repeated:
+        yield site, repeated
 
 
 def strip_boilerplate(
-    article: Article, boilerplate: set[BoilerplateKey] | dict, min_words: int
+    article: Article, boilerplate: Boilerplate, min_words: int, digests: bytes | None = None
 ) -> Article | Reject:
-    """``article`` without its boilerplate paragraphs; a reject if too little is left."""
+    """``article`` without its boilerplate paragraphs; a reject if too little is left.
+
+    ``digests``: the article's :func:`paragraph_digests`, when they are known already.
+    """
     site = site_of(article)
+    repeated = boilerplate.get(site)
+    if not repeated:
+        return article
     paragraphs = article.body.split(PARAGRAPH_SEPARATOR)
-    kept = [paragraph for paragraph in paragraphs if (site, paragraph_hash(paragraph)) not in boilerplate]
+    if digests is None:
+        digests = paragraph_digests(article.body)
+    kept = [
+        paragraph
+        for paragraph, digest in zip(paragraphs, _split_digests(digests), strict=True)
+        if digest not in repeated
+    ]
     if len(kept) == len(paragraphs):
         return article
     body = PARAGRAPH_SEPARATOR.join(kept)
@@ -107,6 +146,20 @@ def strip_boilerplate(
     )
 
 
+_DIGESTS_LENGTH = struct.Struct(">I")
+
+
+def pack_hashed(hashed: HashedArticle) -> bytes:
+    article, digests = hashed
+    return _DIGESTS_LENGTH.pack(len(digests)) + digests + pack_article(article)
+
+
+def unpack_hashed(packed: bytes) -> HashedArticle:
+    (length,) = _DIGESTS_LENGTH.unpack_from(packed)
+    start = _DIGESTS_LENGTH.size
+    return unpack_article(packed[start + length :]), packed[start : start + length]
+
+
 class RemoveRepeatedParagraphs(beam.PTransform):
     """Articles in; a dict of cleaned ``articles`` and ``rejects`` (nothing left) out.
 
@@ -123,14 +176,15 @@ class RemoveRepeatedParagraphs(beam.PTransform):
         self._park_folder = park_folder
 
     def expand(self, articles: beam.PCollection[Article]) -> dict[str, beam.PCollection]:
+        hashed = articles | "Hash paragraphs" >> beam.Map(with_paragraph_digests)
         repeated = (
-            articles
+            hashed
             | "Paragraphs by site" >> beam.Map(site_paragraphs)
             | "Group by site" >> beam.GroupByKey()
             | "Seen often" >> beam.FlatMap(repeated_paragraphs, min_pages=self._min_pages)
         )
         # Every article waits here until the counts are complete, parked on disk, not in the runner.
-        parked = articles | "Park" >> Park(self._park_folder, pack_article)
+        parked = hashed | "Park" >> Park(self._park_folder, pack_hashed)
         strip = _StripFn(self._min_words)
         outputs = parked[BATCHES] | "Strip" >> beam.ParDo(
             strip, boilerplate=beam.pvalue.AsDict(repeated)
@@ -143,12 +197,10 @@ class _StripFn(beam.DoFn):
         self._min_words = min_words
         self._cleaned = Metrics.counter("boilerplate", "articles_cleaned")
 
-    def process(
-        self, batch: ParkedBatch, boilerplate: dict[BoilerplateKey, int]
-    ) -> Iterable[Article | TaggedOutput]:
+    def process(self, batch: ParkedBatch, boilerplate: Boilerplate) -> Iterable[Article | TaggedOutput]:
         for packed in read_batch(batch):
-            article = unpack_article(packed)
-            result = strip_boilerplate(article, boilerplate, self._min_words)
+            article, digests = unpack_hashed(packed)
+            result = strip_boilerplate(article, boilerplate, self._min_words, digests)
             if isinstance(result, Reject):
                 yield TaggedOutput(REJECTS, result)
                 continue

@@ -51,7 +51,6 @@ from apache_beam.pvalue import TaggedOutput
 from transforms.components import ConnectedComponents
 from transforms.minhash import (
     LshParams,
-    band_keys,
     estimated_containment,
     estimated_jaccard,
     shingle_hashes,
@@ -71,7 +70,7 @@ __all__ = [
     "bucket_tokens",
     "buckets_of_group",
     "choose_canonical",
-    "match_keys",
+    "match_heads",
     "node_of",
     "resolve_cluster",
     "verify_pair",
@@ -168,25 +167,38 @@ def node_of(article: Article, params: LshParams) -> Node:
     )
 
 
-def match_keys(node: Node, params: LshParams) -> list[str]:
-    """The keys a node meets its candidates under: LSH bands, exact hash, id."""
-    keys = [f"h:{node.content_hash}", f"u:{node.id}"]
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest()
+
+
+def match_heads(node: Node, params: LshParams) -> list[bytes]:
+    """What a node meets its candidates under, as token heads: a flag and a digest.
+
+    The same normalized body (``h:``) and the same id (``u:``) are exempt from the
+    similarity test; each LSH band (its index and its rows' bytes) is not. The digests
+    live for one run only (a run signs the earlier runs' nodes again with the same code).
+    """
+    heads = [
+        _EXEMPT_FLAG + _digest(f"h:{node.content_hash}".encode()),
+        _EXEMPT_FLAG + _digest(f"u:{node.id}".encode()),
+    ]
     if node.signature:
-        keys.extend(
-            f"b:{key}" for key in band_keys(signature_from_bytes(node.signature), params.bands, params.rows)
+        width = params.rows * 4  # the signature is stored as little-endian uint32 values
+        rows = node.signature[: params.bands * width]
+        heads.extend(
+            _BAND_FLAG + _digest(band.to_bytes(2, "big") + rows[band * width : (band + 1) * width])
+            for band in range(params.bands)
         )
-    return keys
+    return heads
 
 
 def bucket_tokens(node: Node, params: LshParams) -> list[tuple[int, bytes]]:
-    """``(group, token)`` per match key of ``node``; a token is the key's kind, digest and the node key."""
+    """``(group, token)`` per match key of ``node``; a token is the key's head and the node key."""
     node_key = node.key.encode("utf-8")
-    tokens = []
-    for key in match_keys(node, params):
-        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=_DIGEST_BYTES).digest()
-        flag = _EXEMPT_FLAG if key.startswith(EXEMPT_KEYS) else _BAND_FLAG
-        tokens.append((int.from_bytes(digest[:2], "big") % MEET_GROUPS, flag + digest + node_key))
-    return tokens
+    return [
+        (int.from_bytes(head[1:3], "big") % MEET_GROUPS, head + node_key)
+        for head in match_heads(node, params)
+    ]
 
 
 def buckets_of_group(tokens: Iterable[bytes]) -> Iterator[tuple[bool, list[str], list[str]]]:
