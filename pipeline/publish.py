@@ -112,7 +112,7 @@ def plan_publish(
     output: str, run_id: str, staging: str, written: dict[str, Any], state: str | None
 ) -> dict[str, Any]:
     """The journal of a publish: what moves where, and which earlier files go."""
-    moves = [[f"{staging}/{entry['file']}", f"{output}/{entry['file']}"] for entry in written["files"]]
+    moves = [[f"{staging}/{entry['staged']}", f"{output}/{entry['file']}"] for entry in written["files"]]
     state_staging = state_staging_path(state, run_id) if state else None
     if state and state_staging:
         for staged in _files_under(state_staging):

@@ -24,6 +24,7 @@ from pipeline.publish import _earlier_part_files, _earlier_state_files, complete
 from pipeline.watch import complete_files
 from transforms.checksum import HashingReader, file_checksum
 from transforms.timing import stage_timings
+from transforms.write import staged_name
 
 FILE = InputFile("/d/a.html", 100, 1000.0)
 
@@ -143,6 +144,14 @@ def test_earlier_files_of_a_run_id_are_matched_exactly(tmp_path: Path):
     assert [Path(p).name for p in _earlier_state_files(str(tmp_path / "_state"), "a")] == ["a.jsonl"]
 
 
+def stage_part_file(staging: Path, relative: str, text: str) -> dict:
+    """Stage one part file as WriteRun does; returns the written summary that names it."""
+    staged = staging / staged_name(relative)
+    staged.parent.mkdir(parents=True)
+    staged.write_text(text)
+    return {"files": [{"file": relative, "staged": staged_name(relative)}]}
+
+
 def test_complete_publish_is_idempotent_and_removes_what_the_new_run_does_not_replace(tmp_path: Path):
     output, state = tmp_path / "out", tmp_path / "out" / "_state"
     (output / "rejects").mkdir(parents=True)
@@ -150,12 +159,10 @@ def test_complete_publish_is_idempotent_and_removes_what_the_new_run_does_not_re
     (output / "_runs").mkdir()
     (output / "_runs" / "r.json").write_text("{}")
     staging = output / ".staging-r"
-    (staging / "rejects").mkdir(parents=True)
-    (staging / "rejects" / "part-r-00000.jsonl").write_text("new\n")
+    written = stage_part_file(staging, "rejects/part-r-00000.jsonl", "new\n")
     (staging / "_manifest.json").write_text('{"run_id": "r"}')
     (state / ".staging-r" / "ledger").mkdir(parents=True)
     (state / ".staging-r" / "ledger" / "r.jsonl").write_text("entry\n")
-    written = {"files": [{"file": "rejects/part-r-00000.jsonl"}]}
     plan = plan_publish(str(output), "r", str(staging), written, str(state))
     assert plan["remove"] == [str(output / "rejects" / "part-r-00001.jsonl")]
     complete_publish(plan)
@@ -179,12 +186,9 @@ def test_publishing_removes_the_partition_folders_a_replaced_run_left_empty(tmp_
     untouched = output / "articles" / "section=health" / "date=2024-01-09"
     untouched.mkdir(parents=True)  # empty, but not this publish's doing: the archive is not walked
     staging = output / ".staging-r"
-    (staging / "rejects").mkdir(parents=True)
-    (staging / "rejects" / "part-r-00000.jsonl").write_text("new\n")
+    written = stage_part_file(staging, "rejects/part-r-00000.jsonl", "new\n")
     (staging / "_manifest.json").write_text('{"run_id": "r"}')
-    plan = plan_publish(
-        str(output), "r", str(staging), {"files": [{"file": "rejects/part-r-00000.jsonl"}]}, None
-    )
+    plan = plan_publish(str(output), "r", str(staging), written, None)
     plan["remove"] = [os.path.relpath(path) for path in plan["remove"]]  # as a relative --output gives them
     complete_publish(plan)
     assert not (output / "articles" / "section=sport").exists()

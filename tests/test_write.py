@@ -12,7 +12,7 @@ from builders import make_article
 
 from transforms.dumps import DumpSummary
 from transforms.records import Duplicate, Provenance, Reject
-from transforms.write import WriteRun, article_partition, publication_date
+from transforms.write import WriteRun, article_partition, publication_date, staged_name
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def run_writer(tmp_path: Path, articles, duplicates, rejects, max_records: int =
     return orjson.loads((tmp_path / "staging" / "_written.json").read_bytes())
 
 
-def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
+def test_writes_every_partition_and_counts_them(tmp_path: Path):
     articles = [
         make_article(id=f"a{n}", section="sport" if n % 2 else "world", published_at="2025-03-14")
         for n in range(6)
@@ -63,13 +63,16 @@ def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
     reject = Reject.of(Provenance("/d/y.jsonl", 3), "malformed_record", "line 4 is not valid JSON", "{bad")
     written = run_writer(tmp_path, articles, [duplicate], [reject])
 
-    sport = tmp_path / "staging/articles/section=sport/date=2025-03-14/part-r1-00000.jsonl"
-    world = tmp_path / "staging/articles/section=world/date=2025-03-14/part-r1-00000.jsonl"
-    assert sport.is_file() and world.is_file()  # nested destinations exist (not left in a temp folder)
+    staged = {entry["file"]: tmp_path / "staging" / entry["staged"] for entry in written["files"]}
+    sport = staged["articles/section=sport/date=2025-03-14/part-r1-00000.jsonl"]
+    world = staged["articles/section=world/date=2025-03-14/part-r1-00000.jsonl"]
+    assert sport.is_file() and world.is_file()
+    # Staged flat, in one folder: publishing makes the partition folders, in the output only.
+    assert sport.parent == world.parent == tmp_path / "staging" / "parts"
     sport_records = [orjson.loads(line) for line in sport.read_bytes().splitlines()]
     assert [r["id"] for r in sport_records] == ["a1", "a3", "a5"]  # sorted by id
     assert all(r["run_id"] == "r1" and r["schema_version"] == 1 for r in sport_records)
-    dup = orjson.loads((tmp_path / "staging/duplicates/part-r1-00000.jsonl").read_bytes())
+    dup = orjson.loads(staged["duplicates/part-r1-00000.jsonl"].read_bytes())
     assert dup == {
         "id": "d1",
         "url": None,
@@ -79,7 +82,7 @@ def test_writes_nested_partitions_for_real_and_counts_them(tmp_path: Path):
         "input": {"path": "/d/x.html", "record": 0},
         "run_id": "r1",
     }
-    rej = orjson.loads((tmp_path / "staging/rejects/part-r1-00000.jsonl").read_bytes())
+    rej = orjson.loads(staged["rejects/part-r1-00000.jsonl"].read_bytes())
     assert rej["reason"] == "malformed_record" and rej["input"] == {"path": "/d/y.jsonl", "record": 3}
     assert written["read"] == {"files": 1, "pages_read": 8, "skipped_records": 0}
     by_file = {entry["file"]: entry for entry in written["files"]}
@@ -93,9 +96,9 @@ def test_large_partition_is_split_over_several_files_deterministically(tmp_path:
     run_writer(tmp_path / "two", list(reversed(articles)), [], [], max_records=10)
     files = [entry["file"] for entry in first["files"]]
     assert files == [f"articles/section=world/date=2025-03-14/part-r1-{n:05d}.jsonl" for n in range(3)]
-    for relative in files:
-        assert (tmp_path / "one/staging" / relative).read_bytes() == (
-            tmp_path / "two/staging" / relative
+    for entry in first["files"]:
+        assert (tmp_path / "one/staging" / entry["staged"]).read_bytes() == (
+            tmp_path / "two/staging" / entry["staged"]
         ).read_bytes()
     assert sum(entry["lines"] for entry in first["files"]) == 25
 
@@ -103,3 +106,15 @@ def test_large_partition_is_split_over_several_files_deterministically(tmp_path:
 def test_run_id_with_a_slash_is_refused():
     with pytest.raises(ValueError, match="run id"):
         WriteRun("/tmp/x", "a/b", ("section",), 10)
+
+
+def test_staged_names_are_flat_and_distinct_per_final_path():
+    paths = [
+        "articles/section=world/date=2025-03-14/part-r1-00000.jsonl",
+        "articles/section=world-date=2025-03-14/part-r1-00000.jsonl",
+        "articles/section=world/date=2025-03-14-part-r1-00000.jsonl",
+        "duplicates/part-r1-00000.jsonl",
+    ]
+    names = [staged_name(path) for path in paths]
+    assert len(set(names)) == len(names)
+    assert all(name.startswith("parts/") and name.count("/") == 1 for name in names)
