@@ -177,13 +177,8 @@ def _run_mode(
     shutil.rmtree(out, ignore_errors=True)
     run_id = f"bench-{mode}-{n}"
     argv = [*command, "run", "--input", str(inputs), "--output", str(out), "--run-id", run_id]
-    argv += [
-        "--direct_running_mode",
-        mode,
-        "--direct_num_workers",
-        str(workers_for(mode, args.workers)),
-        *args.extra,
-    ]
+    workers = workers_for(mode, args.workers)
+    argv += ["--direct_running_mode", mode, "--direct_num_workers", str(workers), *args.extra]
     warm_s = _warm(args, inputs, f"{mode} #{n}")
     print(f"[{mode} #{n}] {' '.join(argv)}", file=sys.stderr, flush=True)
     figures = time_command(argv, args.work_dir / f"{run_id}.log", timeout=args.timeout)
@@ -191,6 +186,7 @@ def _run_mode(
         "mode": mode,
         "repeat": n,
         "run_id": run_id,
+        "workers": workers,
         "log": str(args.work_dir / f"{run_id}.log"),
         "warm_s": warm_s,
         **figures,

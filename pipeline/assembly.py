@@ -63,6 +63,7 @@ def build_pipeline(
         files=files,
         progress_folder=progress_folder,
         split_bytes=config.parse.split_bytes,
+        listing=f"{staging.rstrip('/')}/_inputs/ranges.jsonl",
     )
     read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
     parsed = read["pages"] | "Parse" >> ParseArticles(config.parse.min_words, config.parse.timeout_seconds)

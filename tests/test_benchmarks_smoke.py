@@ -158,6 +158,8 @@ def test_the_harness_times_1000_pages_in_both_modes_and_the_plain_loop(tmp_path:
     report = json.loads(large.read_text())
     by_mode = {result["mode"]: result for result in report["results"]}
     assert set(by_mode) == {"in_memory", "multi_processing"}
+    # in_memory is Beam's one-worker mode; --workers (2 by default) is for multi_processing.
+    assert by_mode["in_memory"]["workers"] == 1 and by_mode["multi_processing"]["workers"] == 2
     for result in by_mode.values():
         assert result["status"] == "ok" and result["pages_read"] == 1000
         assert result["pages_per_s"] > 0 and result["peak_rss_mb"] > 0

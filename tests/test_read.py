@@ -9,7 +9,15 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.read import ReadPages, estimated_work, expand_input, is_hidden, spread_order
+from transforms.read import (
+    ReadPages,
+    estimated_work,
+    expand_input,
+    is_hidden,
+    read_listing,
+    spread_order,
+    write_listing,
+)
 from transforms.splits import FileRange
 
 
@@ -41,6 +49,30 @@ def test_folder_is_read_recursively_and_hidden_files_are_skipped(dumps_dir: Path
             ),
             label="files",
         )
+
+
+def test_with_a_listing_the_ranges_wait_in_a_file_and_every_page_is_read(dumps_dir: Path, tmp_path: Path):
+    listing = str(tmp_path / "staging" / "_inputs" / "ranges.jsonl")
+    with TestPipeline() as pipeline:
+        read = pipeline | ReadPages([str(dumps_dir)], 1_000_000, listing=listing)
+        paths = read["pages"] | beam.Map(lambda page: page.input.path)
+        assert_that(
+            paths, equal_to([str(dumps_dir / "page.html"), str(dumps_dir / "nested" / "page-copy.html.gz")])
+        )
+    listed = [file_range.path for _, file_range in read_listing(listing)]
+    assert sorted(listed) == sorted(
+        str(dumps_dir / name) for name in ("page.html", "nested/page-copy.html.gz", "empty.html")
+    )
+
+
+def test_a_listing_gives_back_its_ranks_and_ranges_in_order(tmp_path: Path):
+    ranked = [
+        (0, FileRange("d/big.jsonl", 64, 128, 1_000, chunk=1, chunks=2, kind="jsonl")),
+        (1, FileRange("d/ünïcode page.html", 0, 0, 300)),
+    ]
+    path = str(tmp_path / "ranges.jsonl")
+    write_listing(path, ranked)
+    assert list(read_listing(path)) == ranked
 
 
 def test_a_file_matched_twice_is_read_once(dumps_dir: Path):
