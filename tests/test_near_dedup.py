@@ -22,6 +22,7 @@ from transforms.near_dedup import (
     bucket_tokens,
     buckets_of_group,
     choose_canonical,
+    match_heads,
     node_of,
     resolve_cluster,
     verify_pair,
@@ -106,6 +107,21 @@ def test_a_huge_bucket_makes_linear_not_quadratic_pairs():
     assert len(pairs) == len(set(pairs)) == 10 * 9 // 2 + 990 * 10
     assert {first for first, _ in pairs} == {f"n:{index:04d}" for index in range(10)}
     assert len(list(bucket_pairs(members[:5], ["s:e"], max_bucket=10))) == 10 + 5
+
+
+def test_band_heads_depend_on_band_index_and_rows():
+    params = LshParams(shingle_size=5, num_perm=128, bands=18, rows=7)
+    node = node_of(make_article(id="a", body=body(prose(seed=3))), params)
+    heads = match_heads(node, params)
+    assert len(heads) == len(set(heads)) == 2 + 18
+    changed = bytearray(node.signature)
+    changed[8 * 4] ^= 1  # row 1 of band 1
+    other = match_heads(node._replace(signature=bytes(changed)), params)
+    assert [h1 == h2 for h1, h2 in zip(heads, other, strict=True)].count(False) == 1
+    assert heads[2 + 1] != other[2 + 1]
+    # A band of the same rows at another index is another bucket.
+    uniform = node._replace(signature=b"\x01\x00\x00\x00" * 128)
+    assert len(set(match_heads(uniform, params)[2:])) == 18
 
 
 def test_tokens_meet_in_buckets_by_match_key_and_lone_keys_make_no_bucket():

@@ -40,7 +40,6 @@ import numpy as np
 
 __all__ = [
     "LshParams",
-    "band_keys",
     "candidate_probability",
     "choose_bands",
     "estimated_containment",
@@ -207,16 +206,6 @@ def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<u4")
-
-
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[str]:
-    """One key per band: the band's index and a 64-bit hash of its rows."""
-    raw = np.ascontiguousarray(sig[: bands * rows], dtype="<u4").tobytes()
-    width = rows * 4
-    return [
-        f"{band:03d}:{hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8).hexdigest()}"
-        for band in range(bands)
-    ]
 
 
 def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:
