@@ -67,8 +67,8 @@ def test_writes_every_partition_and_counts_them(tmp_path: Path):
     sport = staged["articles/section=sport/date=2025-03-14/part-r1-00000.jsonl"]
     world = staged["articles/section=world/date=2025-03-14/part-r1-00000.jsonl"]
     assert sport.is_file() and world.is_file()
-    # Staged flat, in one folder: publishing makes the partition folders, in the output only.
-    assert sport.parent == world.parent == tmp_path / "staging" / "parts"
+    # Staged flat, in hashed buckets: publishing makes the partition folders, in the output only.
+    assert sport.parent.parent == world.parent.parent == tmp_path / "staging" / "parts"
     sport_records = [orjson.loads(line) for line in sport.read_bytes().splitlines()]
     assert [r["id"] for r in sport_records] == ["a1", "a3", "a5"]  # sorted by id
     assert all(r["run_id"] == "r1" and r["schema_version"] == 1 for r in sport_records)
@@ -117,4 +117,9 @@ def test_staged_names_are_flat_and_distinct_per_final_path():
     ]
     names = [staged_name(path) for path in paths]
     assert len(set(names)) == len(names)
-    assert all(name.startswith("parts/") and name.count("/") == 1 for name in names)
+    assert all(name.startswith("parts/") and name.count("/") == 2 for name in names)
+    buckets = {
+        staged_name(f"articles/section=world/date=2025-03-{day:02d}/part-r1-00000.jsonl")
+        for day in range(1, 29)
+    }
+    assert len({name.split("/")[1] for name in buckets}) > 10  # partitions spread over the buckets
