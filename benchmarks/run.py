@@ -372,12 +372,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generating {args.pages} pages into {args.corpus}", file=sys.stderr, flush=True)
             generate(Options(pages=args.pages, out=args.corpus, seed=args.seed), jobs=os.cpu_count() or 1)
         inputs, corpus = _corpus_info(args.corpus)
+        # The loop first, then the modes in order: each ratio compares two runs that follow each
+        # other, since this kind of machine drifts by 10% over the ten minutes of a 50,000-page
+        # benchmark (the loop, run last, took 169.7, 155.3 and 149.5 s in three invocations
+        # of one evening, while in_memory, run first, took 200.0, 191.5 and 193.8 s).
+        baseline = None if args.no_baseline else _run_baseline(args, inputs, corpus)
         results = [
             _run_mode(args, command, inputs, corpus, mode, n)
             for mode in args.modes
             for n in range(1, args.repeat + 1)
         ]
-        baseline = None if args.no_baseline else _run_baseline(args, inputs, corpus)
         _print_table(results + ([baseline] if baseline else []))
         ratios = speed_ratios(results, baseline)
         scaling = _scaling(results, args.compare_to) if args.compare_to else None
