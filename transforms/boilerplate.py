@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import posixpath
-import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -35,7 +34,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from transforms.parking import BATCHES, Park, ParkedBatch, read_batch
+from transforms.parking import BATCHES, RECORD_LENGTH, Park, ParkedBatch, read_batch
 from transforms.parse import PARAGRAPH_SEPARATOR, article_id, content_hash, word_count
 from transforms.records import Article, Reject, pack_article, unpack_article
 
@@ -146,17 +145,15 @@ def strip_boilerplate(
     )
 
 
-_DIGESTS_LENGTH = struct.Struct(">I")
-
-
 def pack_hashed(hashed: HashedArticle) -> bytes:
+    """The digests, framed as parked records are (their length first), then the packed article."""
     article, digests = hashed
-    return _DIGESTS_LENGTH.pack(len(digests)) + digests + pack_article(article)
+    return RECORD_LENGTH.pack(len(digests)) + digests + pack_article(article)
 
 
 def unpack_hashed(packed: bytes) -> HashedArticle:
-    (length,) = _DIGESTS_LENGTH.unpack_from(packed)
-    start = _DIGESTS_LENGTH.size
+    (length,) = RECORD_LENGTH.unpack_from(packed)
+    start = RECORD_LENGTH.size
     return unpack_article(packed[start + length :]), packed[start : start + length]
 
 
