@@ -4,7 +4,7 @@ Every successful run publishes one ledger shard, ``STATE/ledger/<run_id>.jsonl``
 line per input file it consumed::
 
     {"path": "/data/dumps/2025-03-11/a.warc.gz", "size": 18211, "mtime": 1741651200.0,
-     "checksum": "blake2b-128 hex digest", "run_id": "2025-03-11"}
+     "checksum": "xxh3-128:<hex digest>", "run_id": "2025-03-11"}
 
 The shard is staged beside the state folder and published with the run's part files and
 manifest (``pipeline/publish.py``), so a run that crashed records nothing and the next run
@@ -29,7 +29,9 @@ still read every path through the graph.
   the file and skips it only if the checksum matches.
 
 Checksums of the files a run reads are computed by the read stage while it reads them
-(``transforms/checksum.py``), so recording them costs no extra I/O. Files that could not
+(``transforms/checksum.py``), so recording them costs no extra I/O. A file is compared in
+the algorithm of its recorded checksum, so the ``blake2b`` checksums of earlier releases
+still match their files; one of an algorithm this release does not know never matches. Files that could not
 be opened get no checksum and are not recorded: the next run tries them again.
 """
 
@@ -43,7 +45,7 @@ import apache_beam as beam
 import orjson
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.checksum import file_checksum
+from transforms.checksum import checksum_algorithm, file_checksum, known_algorithm
 from transforms.dumps import DumpSummary
 from transforms.read import expand_input, is_hidden
 
@@ -146,16 +148,20 @@ def load_ledger(state_root: str, ignore_run_id: str | None = None) -> dict[str, 
 def is_consumed(
     listed: InputFile,
     recorded: Iterable[LedgerEntry],
-    checksum_of: Callable[[str], str],
+    checksum_of: Callable[[str, str], str],
     verify: bool = False,
 ) -> bool:
-    """Whether ``listed`` is a file an earlier run consumed (the rules in the module docstring)."""
+    """Whether ``listed`` is a file an earlier run consumed (the rules in the module docstring).
+
+    ``checksum_of(path, algorithm)`` hashes a file in the algorithm of the recorded checksum.
+    """
     for entry in recorded:
         if entry.size != listed.size or not entry.checksum:
             continue
         if entry.mtime == listed.mtime and not verify:
             return True
-        if checksum_of(listed.path) == entry.checksum:
+        algorithm = checksum_algorithm(entry.checksum)
+        if known_algorithm(algorithm) and checksum_of(listed.path, algorithm) == entry.checksum:
             return True
     return False
 
@@ -165,17 +171,17 @@ def select_files(
     ledger: Mapping[str, Sequence[LedgerEntry]],
     reprocess: bool = False,
     verify: bool = False,
-    checksum_of: Callable[[str], str] = file_checksum,
+    checksum_of: Callable[[str, str], str] = file_checksum,
 ) -> Selection:
     """Split the listing into files to read and files earlier runs consumed."""
     if reprocess:
         return Selection(tuple(listed), ())
-    cache: dict[str, str] = {}
+    cache: dict[tuple[str, str], str] = {}
 
-    def cached(path: str) -> str:
-        if path not in cache:
-            cache[path] = checksum_of(path)
-        return cache[path]
+    def cached(path: str, algorithm: str) -> str:
+        if (path, algorithm) not in cache:
+            cache[path, algorithm] = checksum_of(path, algorithm)
+        return cache[path, algorithm]
 
     to_read: list[InputFile] = []
     skipped: list[InputFile] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -22,7 +23,7 @@ from pipeline.ledger import (
 )
 from pipeline.publish import _earlier_part_files, _earlier_state_files, complete_publish, plan_publish
 from pipeline.watch import complete_files
-from transforms.checksum import HashingReader, file_checksum
+from transforms.checksum import LEGACY_ALGORITHM, HashingReader, file_checksum
 from transforms.timing import stage_timings
 from transforms.write import staged_name
 
@@ -33,7 +34,7 @@ def entry(size: int = 100, mtime: float = 1000.0, checksum: str = "c1") -> Ledge
     return LedgerEntry("/d/a.html", size, mtime, checksum, "earlier")
 
 
-def never(path: str) -> str:
+def never(path: str, algorithm: str) -> str:
     raise AssertionError(f"{path} should not be hashed")
 
 
@@ -46,17 +47,45 @@ def test_another_size_is_read_again_without_hashing():
 
 
 def test_a_touched_file_is_hashed_and_skipped_only_if_its_content_is_the_same():
-    assert is_consumed(FILE, [entry(mtime=5.0)], lambda path: "c1")
-    assert not is_consumed(FILE, [entry(mtime=5.0)], lambda path: "c2")
+    assert is_consumed(FILE, [entry(mtime=5.0)], lambda path, algorithm: "c1")
+    assert not is_consumed(FILE, [entry(mtime=5.0)], lambda path, algorithm: "c2")
 
 
 def test_verify_hashes_even_when_size_and_time_match():
-    assert not is_consumed(FILE, [entry()], lambda path: "changed", verify=True)
-    assert is_consumed(FILE, [entry()], lambda path: "c1", verify=True)
+    assert not is_consumed(FILE, [entry()], lambda path, algorithm: "changed", verify=True)
+    assert is_consumed(FILE, [entry()], lambda path, algorithm: "c1", verify=True)
 
 
 def test_an_entry_without_checksum_never_matches():
     assert not is_consumed(FILE, [entry(checksum="")], never)
+
+
+def test_a_recorded_checksum_is_compared_in_its_own_algorithm():
+    asked = []
+
+    def checksum_of(path: str, algorithm: str) -> str:
+        asked.append(algorithm)
+        return {"blake2b-128": "0123abcd", "xxh3-128": "xxh3-128:0123abcd"}[algorithm]
+
+    assert is_consumed(FILE, [entry(mtime=5.0, checksum="0123abcd")], checksum_of)
+    assert is_consumed(FILE, [entry(mtime=5.0, checksum="xxh3-128:0123abcd")], checksum_of)
+    assert asked == ["blake2b-128", "xxh3-128"]
+    # A checksum of an algorithm this release does not know cannot be checked: read the file again.
+    assert not is_consumed(FILE, [entry(mtime=5.0, checksum="sha3-512:0123abcd")], never)
+
+
+def test_checksums_of_earlier_releases_still_match_their_files(tmp_path: Path):
+    data = os.urandom((1 << 20) + 4321)  # two blocks, the second short
+    path = tmp_path / "dump.warc.gz"
+    path.write_bytes(data)
+    blocks = [data[: 1 << 20], data[1 << 20 :]]
+    block_digests = b"".join(hashlib.blake2b(block, digest_size=16).digest() for block in blocks)
+    legacy = hashlib.blake2b(block_digests, digest_size=16).hexdigest()
+    assert file_checksum(str(path), LEGACY_ALGORITHM) == legacy
+    current = file_checksum(str(path))
+    assert current.startswith("xxh3-128:") and len(current) == len("xxh3-128:") + 32
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert file_checksum(str(path)) != current
 
 
 def test_select_files_splits_and_reprocess_reads_everything():
@@ -70,7 +99,7 @@ def test_select_files_splits_and_reprocess_reads_everything():
 def test_each_file_is_hashed_at_most_once():
     calls = []
     ledger = {"/d/a.html": [entry(mtime=1.0, checksum="x"), entry(mtime=2.0, checksum="y")]}
-    select_files([FILE], ledger, checksum_of=lambda path: calls.append(path) or "z")
+    select_files([FILE], ledger, checksum_of=lambda path, algorithm: calls.append(path) or "z")
     assert calls == ["/d/a.html"]
 
 

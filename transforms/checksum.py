@@ -9,7 +9,13 @@ a page over ``max_page_bytes``, say) so that the digest always covers the whole 
 
 A big file is read in byte ranges by several workers (``transforms/splits.py``), so the
 checksum must be computable piece by piece: it is the hash of the list of the hashes of
-the file's consecutive ``CHECKSUM_BLOCK``-byte blocks. A range that starts on a block
+the file's consecutive ``CHECKSUM_BLOCK``-byte blocks.
+
+The hash is xxh3-128 (:mod:`xxhash`), written ``xxh3-128:<hex>``: 12 GB/s on one core,
+where ``blake2b`` does 0.9 GB/s, which cost a 50,000-page run about 2.5 seconds of its
+read stage. Checksums without a prefix are the ``blake2b-128`` of earlier releases: the
+ledger keeps them, and :func:`file_checksum` can still compute them to compare
+(:func:`checksum_algorithm` tells which a recorded checksum is). A range that starts on a block
 boundary hashes its own blocks (:class:`RangeHashingReader`), and
 :func:`combine_block_digests` joins the ranges' lists in file order into the same checksum
 that one reader of the whole file gets.
@@ -18,9 +24,10 @@ that one reader of the whole file gets.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from typing import IO
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
+import xxhash
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
@@ -28,28 +35,50 @@ __all__ = [
     "CHECKSUM_ALGORITHM",
     "CHECKSUM_BLOCK",
     "HashingReader",
+    "LEGACY_ALGORITHM",
     "RangeHashingReader",
+    "checksum_algorithm",
     "combine_block_digests",
     "file_checksum",
+    "known_algorithm",
 ]
 
-#: Fast, in the standard library, and 128 bits is plenty to tell two versions of a file apart.
-CHECKSUM_ALGORITHM = "blake2b-128 of the blake2b-128 digests of 1 MiB blocks"
+#: The algorithm of the checksums a run records (see the module docstring).
+CHECKSUM_ALGORITHM = "xxh3-128"
+#: The algorithm of earlier releases' checksums, which have no prefix.
+LEGACY_ALGORITHM = "blake2b-128"
 #: Ranges of split files start on multiples of this (``read.split_bytes`` is one).
 CHECKSUM_BLOCK = 1 << 20
-_DIGEST_BYTES = 16
+_HASHES: dict[str, Callable[[], Any]] = {
+    CHECKSUM_ALGORITHM: xxhash.xxh3_128,
+    LEGACY_ALGORITHM: lambda: hashlib.blake2b(digest_size=16),
+}
 
 
-def _new_hash() -> hashlib.blake2b:
-    return hashlib.blake2b(digest_size=_DIGEST_BYTES)
+def checksum_algorithm(checksum: str) -> str:
+    """The algorithm of a recorded checksum: its prefix, or the legacy ``blake2b`` without one."""
+    algorithm, colon, _ = checksum.partition(":")
+    return algorithm if colon else LEGACY_ALGORITHM
+
+
+def known_algorithm(algorithm: str) -> bool:
+    return algorithm in _HASHES
+
+
+def _new_hash(algorithm: str) -> Any:
+    try:
+        return _HASHES[algorithm]()
+    except KeyError:
+        raise ValueError(f"unknown checksum algorithm {algorithm!r}") from None
 
 
 class _BlockHasher:
     """Hashes a byte stream block by block; the digests of the blocks, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, algorithm: str = CHECKSUM_ALGORITHM) -> None:
+        self._algorithm = algorithm
         self._digests: list[bytes] = []
-        self._block = _new_hash()
+        self._block = _new_hash(algorithm)
         self._filled = 0
 
     def update(self, data: bytes) -> None:
@@ -61,7 +90,7 @@ class _BlockHasher:
             view = view[take:]
             if self._filled == CHECKSUM_BLOCK:
                 self._digests.append(self._block.digest())
-                self._block, self._filled = _new_hash(), 0
+                self._block, self._filled = _new_hash(self._algorithm), 0
 
     def digests(self) -> bytes:
         """The concatenated block digests (the last block may be short; an empty stream has none)."""
@@ -69,12 +98,12 @@ class _BlockHasher:
         return b"".join(self._digests + tail)
 
 
-def combine_block_digests(parts: Iterable[bytes]) -> str:
+def combine_block_digests(parts: Iterable[bytes], algorithm: str = CHECKSUM_ALGORITHM) -> str:
     """The file's checksum from its ranges' concatenated block digests, in file order."""
-    digest = _new_hash()
+    digest = _new_hash(algorithm)
     for part in parts:
         digest.update(part)
-    return digest.hexdigest()
+    return digest.hexdigest() if algorithm == LEGACY_ALGORITHM else f"{algorithm}:{digest.hexdigest()}"
 
 
 class HashingReader:
@@ -147,10 +176,10 @@ class RangeHashingReader:
         self._stream.close()
 
 
-def file_checksum(path: str) -> str:
+def file_checksum(path: str, algorithm: str = CHECKSUM_ALGORITHM) -> str:
     """The checksum of the file at ``path`` (any filesystem Beam knows), read once."""
-    hasher = _BlockHasher()
+    hasher = _BlockHasher(algorithm)
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         while chunk := handle.read(CHECKSUM_BLOCK):
             hasher.update(chunk)
-    return combine_block_digests([hasher.digests()])
+    return combine_block_digests([hasher.digests()], algorithm)

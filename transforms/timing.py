@@ -1,8 +1,10 @@
 """When each stage of a run produced its output, from Beam metrics, for the manifest's timings.
 
 ``StageClock(stage)`` passes elements through unchanged and records the wall-clock time
-(milliseconds since the epoch) of each one in the Beam distribution ``newsbeam.timing/<stage>``,
-whose ``min`` and ``max`` are the stage's first and last output. Placed after every stage,
+(milliseconds since the epoch) at which each bundle that passed elements finished, in the
+Beam distribution ``newsbeam.timing/<stage>``, whose ``max`` is then the stage's last output
+(a bundle finishes once its elements have gone on). One record per bundle, not per element:
+a clock after every stage saw every article five times. Placed after every stage,
 it gives each stage's completion time on any runner that reports distributions, without
 touching the stages themselves. :func:`stage_timings` turns those into seconds: the time
 from the pipeline's start to each stage's last output, and per stage the time between the
@@ -29,10 +31,18 @@ class _ClockFn(beam.DoFn):
     def __init__(self, stage: str) -> None:
         self._stage = stage
         self._times = Metrics.distribution(TIMING_NAMESPACE, stage)
+        self._passed = False
+
+    def start_bundle(self) -> None:
+        self._passed = False
 
     def process(self, element: T) -> Any:
-        self._times.update(int(time.time() * 1000))
-        yield element
+        self._passed = True
+        return (element,)
+
+    def finish_bundle(self) -> None:
+        if self._passed:
+            self._times.update(int(time.time() * 1000))
 
 
 class StageClock(beam.PTransform):
