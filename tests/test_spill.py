@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import apache_beam as beam
@@ -102,6 +103,27 @@ def test_groups_equal_those_of_group_by_key(tmp_path: Path, spilled: bool):
         assert_that(grouped | beam.Map(_sorted_groups), equal_to(EXPECTED))
     files = sorted((tmp_path / "shuffles").iterdir()) if spilled else []
     assert len(files) == (len(PICKUPS) if spilled else 0)  # every record filled the buffer
+
+
+@pytest.mark.parametrize("spilled", [False, True], ids=["beam-group", "spilled"])
+def test_lists_of_pairs_group_as_their_pairs_would(tmp_path: Path, spilled: bool):
+    # Each site sends all its pickups as one element; the groups are those of the pairs.
+    by_site: dict[str, list[tuple[str, str]]] = {}
+    for story, site in PICKUPS:
+        by_site.setdefault(site, []).append((story, site))
+    folder = str(tmp_path / "shuffles") if spilled else None
+    with TestPipeline() as pipeline:
+        grouped = (
+            pipeline
+            | beam.Create(list(by_site.values()))
+            | SpillingGroupByKey(folder, partitions=2, buffer_bytes=40, lists=True)
+        )
+        assert_that(grouped | beam.Map(_sorted_groups), equal_to(EXPECTED))
+
+
+def test_integer_keys_partition_by_their_digits():
+    assert partition_of(42, 1 << 16) == zlib.crc32(b"42") % (1 << 16)
+    assert partition_of(-7, 97) == zlib.crc32(b"-7") % 97
 
 
 def test_co_group_gives_every_side_of_every_key(tmp_path: Path):

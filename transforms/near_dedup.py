@@ -393,12 +393,13 @@ class NearDuplicates(beam.PTransform):
 
     def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
         params = self._settings.lsh
-        new = inputs["nodes"] | "Keys of new" >> beam.FlatMap(bucket_tokens, params=params)
-        old = inputs["state"] | "Keys of earlier" >> beam.FlatMap(bucket_tokens, params=params)
+        # One list of tokens per node: a node's ~20 tokens pass the runner as one element.
+        new = inputs["nodes"] | "Keys of new" >> beam.Map(bucket_tokens, params=params)
+        old = inputs["state"] | "Keys of earlier" >> beam.Map(bucket_tokens, params=params)
         # Buckets hold node keys only; the signatures travel once per candidate pair, below.
         candidates = (
             (new, old)
-            | "Meet by key" >> SpillingGroupByKey(self._spill)
+            | "Meet by key" >> SpillingGroupByKey(self._spill, lists=True)
             | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
             | "Distinct candidates" >> beam.Distinct()
         )

@@ -64,7 +64,12 @@ class SpilledRun(NamedTuple):
 
 def partition_of(key: Any, partitions: int) -> int:
     """The partition of ``key``: the same in every process and every run (CRC-32)."""
-    data = key.encode("utf-8") if isinstance(key, str) else pickle.dumps(key, protocol=4)
+    if isinstance(key, str):
+        data = key.encode("utf-8")
+    elif isinstance(key, int):
+        data = b"%d" % key  # a third of the time of pickling it
+    else:
+        data = pickle.dumps(key, protocol=4)
     return zlib.crc32(data) % partitions
 
 
@@ -111,21 +116,23 @@ def group_runs(runs: Iterable[SpilledRun]) -> dict[Any, list[Any]]:
 
 
 class _SpillFn(beam.DoFn):
-    def __init__(self, folder: str, partitions: int, buffer_bytes: int) -> None:
+    def __init__(self, folder: str, partitions: int, buffer_bytes: int, lists: bool = False) -> None:
         self._folder = folder
         self._partitions = partitions
         self._buffer_bytes = buffer_bytes
+        self._lists = lists
         self._buffers: dict[int, list[bytes]] = {}
         self._size = 0
 
     def start_bundle(self) -> None:
         self._buffers, self._size = {}, 0
 
-    def process(self, element: tuple[Any, Any]) -> Iterator[tuple[int, SpilledRun]]:
-        key, value = element
-        record = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        self._buffers.setdefault(partition_of(key, self._partitions), []).append(record)
-        self._size += len(record)
+    def process(self, element: Any) -> Iterator[tuple[int, SpilledRun]]:
+        partitions, buffers = self._partitions, self._buffers
+        for key, value in element if self._lists else (element,):
+            record = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            buffers.setdefault(partition_of(key, partitions), []).append(record)
+            self._size += len(record)
         if self._size >= self._buffer_bytes:
             yield from self._flush()
 
@@ -144,6 +151,8 @@ class SpillingGroupByKey(beam.PTransform):
 
     The input is a PCollection of pairs, or a tuple of them to group together: each is
     spilled where it is produced, so no ``Flatten`` makes the runner hold its elements.
+    With ``lists``, each element is a list of pairs: a record that makes many keys (a
+    MinHash node makes one per LSH band) then passes the runner once, not once per key.
     """
 
     def __init__(
@@ -151,6 +160,7 @@ class SpillingGroupByKey(beam.PTransform):
         folder: str | None,
         partitions: int = DEFAULT_PARTITIONS,
         buffer_bytes: int = DEFAULT_BUFFER_BYTES,
+        lists: bool = False,
     ) -> None:
         super().__init__()
         if partitions < 1:
@@ -158,13 +168,16 @@ class SpillingGroupByKey(beam.PTransform):
         self._folder = folder.rstrip("/") if folder else None
         self._partitions = partitions
         self._buffer_bytes = buffer_bytes
+        self._lists = lists
 
     def expand(self, pairs: beam.PCollection | tuple[beam.PCollection, ...]) -> beam.PCollection:
         inputs = _listed(pairs)
         if self._folder is None:
             flat = inputs[0] if len(inputs) == 1 else inputs | "All pairs" >> beam.Flatten()
+            if self._lists:
+                flat = flat | "Pairs" >> beam.FlatMap(lambda pairs: pairs)
             return flat | "Group" >> beam.GroupByKey()
-        spill = _SpillFn(self._folder, self._partitions, self._buffer_bytes)
+        spill = _SpillFn(self._folder, self._partitions, self._buffer_bytes, self._lists)
         runs = [pcoll | f"Spill {index}" >> beam.ParDo(spill) for index, pcoll in enumerate(inputs)]
         return (
             (runs[0] if len(runs) == 1 else runs | "All runs" >> beam.Flatten())
