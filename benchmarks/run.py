@@ -8,7 +8,9 @@ For each mode and repeat it records the wall time, pages/s (``counts.pages_read`
 manifest ``OUT/_runs/<run_id>.json``), MB/s of input read from disk, the peak summed RSS (and
 PSS) of the whole process tree of the run, CPU seconds, and the manifest's ``timings`` when it
 has them. If ``pipeline.baseline.run_plain_loop(inputs) -> pages`` exists, the same corpus is
-also timed through it, as a no-Beam baseline.
+also timed through it, as a no-Beam baseline: before the modes, and again right after
+``in_memory`` (``--loop-runs 2``, the default), so that ``in_memory`` is compared with the mean
+of the two loops around it.
 
 Before each timed command every input file is read once, untimed (``warm_s`` in the figures),
 so that every mode and the baseline start with the corpus in the page cache: the first run
@@ -214,13 +216,13 @@ def _run_mode(
     return result
 
 
-def _run_baseline(args: argparse.Namespace, inputs: Path, corpus: dict) -> dict | None:
+def _run_baseline(args: argparse.Namespace, inputs: Path, corpus: dict, n: int = 1) -> dict | None:
     listing = args.work_dir / "baseline-inputs.json"
     listing.write_text(json.dumps(sorted(str(p) for p in inputs.rglob("*") if p.is_file())))
-    log = args.work_dir / "baseline.log"
+    log = args.work_dir / f"baseline-{n}.log"
     argv = [sys.executable, "-c", _BASELINE, str(listing)]
-    warm_s = _warm(args, inputs, "baseline")
-    print("[baseline] pipeline.baseline.run_plain_loop", file=sys.stderr, flush=True)
+    warm_s = _warm(args, inputs, f"baseline #{n}")
+    print(f"[baseline #{n}] pipeline.baseline.run_plain_loop", file=sys.stderr, flush=True)
     figures = time_command(argv, log, cwd=REPO, timeout=args.timeout)
     last = (log.read_text(errors="replace").strip().splitlines() or ["{}"])[-1]
     try:
@@ -233,6 +235,7 @@ def _run_baseline(args: argparse.Namespace, inputs: Path, corpus: dict) -> dict 
     pages, wall = reply.get("pages"), figures["wall_s"]
     return {
         "mode": "plain_loop",
+        "repeat": n,
         "status": "ok" if figures["exit_code"] == 0 and isinstance(pages, int) else "failed",
         "log": str(log),
         "warm_s": warm_s,
@@ -265,11 +268,13 @@ def _mean_speed(results: list[dict], mode: str) -> float | None:
     return sum(speeds) / len(speeds) if speeds else None
 
 
-def speed_ratios(results: list[dict], baseline: dict | None) -> dict[str, float]:
-    """pages/s of one mode over another's, from runs of the same corpus in this invocation."""
+def speed_ratios(results: list[dict], baselines: list[dict]) -> dict[str, float]:
+    """pages/s of one mode over another's, from runs of the same corpus in this invocation.
+
+    The plain loop's speed is the mean of its runs (``baselines``).
+    """
     speeds = {mode: _mean_speed(results, mode) for mode in MODES}
-    if baseline and baseline.get("pages_per_s"):
-        speeds["plain_loop"] = baseline["pages_per_s"]
+    speeds["plain_loop"] = _mean_speed(baselines, "plain_loop")
     ratios = {}
     for name in ("multi_processing/in_memory", "multi_threading/in_memory", "in_memory/plain_loop"):
         top, bottom = name.split("/")
@@ -327,6 +332,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write all figures to this file")
     parser.add_argument("--newsbeam", default="newsbeam", help="command to run (default: newsbeam on PATH)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-loop baseline")
+    parser.add_argument(
+        "--loop-runs",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="plain-loop runs: 2 (default) runs it before and after in_memory and takes the mean",
+    )
     parser.add_argument("--work-dir", type=Path, help="where run outputs and logs go (default: a temp dir)")
     parser.add_argument("--keep-output", action="store_true", help="keep each run's output folder")
     parser.add_argument("--timeout", type=float, help="seconds before a run is killed")
@@ -372,18 +384,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generating {args.pages} pages into {args.corpus}", file=sys.stderr, flush=True)
             generate(Options(pages=args.pages, out=args.corpus, seed=args.seed), jobs=os.cpu_count() or 1)
         inputs, corpus = _corpus_info(args.corpus)
-        # The loop first, then the modes in order: each ratio compares two runs that follow each
-        # other, since this kind of machine drifts by 10% over the ten minutes of a 50,000-page
-        # benchmark (the loop, run last, took 169.7, 155.3 and 149.5 s in three invocations
-        # of one evening, while in_memory, run first, took 200.0, 191.5 and 193.8 s).
-        baseline = None if args.no_baseline else _run_baseline(args, inputs, corpus)
-        results = [
-            _run_mode(args, command, inputs, corpus, mode, n)
-            for mode in args.modes
-            for n in range(1, args.repeat + 1)
-        ]
-        _print_table(results + ([baseline] if baseline else []))
-        ratios = speed_ratios(results, baseline)
+        # The loop runs first and again right after in_memory, and the in_memory/loop ratio takes
+        # the mean of the two: this kind of machine drifts by 10% over the ten minutes of a
+        # 50,000-page benchmark (one loop took 144.2 to 169.7 s in six invocations of one
+        # evening), and a bracket cancels a steady drift where one loop beside it did not.
+        baselines: list[dict | None] = []
+        if not args.no_baseline:
+            baselines.append(_run_baseline(args, inputs, corpus, 1))
+        results = []
+        for mode in args.modes:
+            results += [_run_mode(args, command, inputs, corpus, mode, n) for n in range(1, args.repeat + 1)]
+            if mode == "in_memory" and baselines and baselines[0] is not None and args.loop_runs > 1:
+                baselines.append(_run_baseline(args, inputs, corpus, 2))
+        found = [baseline for baseline in baselines if baseline is not None]
+        _print_table(results + found)
+        ratios = speed_ratios(results, found)
         scaling = _scaling(results, args.compare_to) if args.compare_to else None
         _print_ratios(ratios, scaling)
         report = {
@@ -395,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "extra_args": args.extra,
             "results": results,
-            "baseline": baseline,
+            "baseline": found[0] if found else None,
+            "baselines": found,
             "ratios": ratios,
             "scaling": scaling,
         }
