@@ -29,10 +29,11 @@ still read every path through the graph.
   the file and skips it only if the checksum matches.
 
 Checksums of the files a run reads are computed by the read stage while it reads them
-(``transforms/checksum.py``), so recording them costs no extra I/O. A file is compared in
-the algorithm of its recorded checksum, so the ``blake2b`` checksums of earlier releases
-still match their files; one of an algorithm this release does not know never matches. Files that could not
-be opened get no checksum and are not recorded: the next run tries them again.
+(``transforms/checksum.py``), so recording them costs no extra I/O. Files that could not
+be opened get no checksum and are not recorded: the next run tries them again. A file is
+compared in the algorithm of its recorded checksum, so the ``blake2b`` checksums of
+earlier releases still match their files; one of an algorithm this release does not know
+never matches.
 """
 
 from __future__ import annotations
