@@ -1,6 +1,7 @@
 """Profile one ``newsbeam run`` and print the functions with the most inclusive (cumulative) time.
 
     python benchmarks/profile_run.py --input /tmp/corpus20k/data [--top 25] [--keep FILE] [--from-raw FILE]
+        [--by-step]
 
 The run is in ``in_memory`` mode, so that every stage runs in the profiled process. With
 ``py-spy`` installed (``pip install py-spy``; a sampler, so Python-heavy code is not
@@ -8,6 +9,11 @@ inflated as under a tracing profiler) it samples 50 times a second; otherwise cP
 traces the run, which slows it down and weighs many small calls too heavily. The report
 counts, for each function, the share of samples (or of time) in which it was on the stack,
 so nested functions add up to more than 100%.
+
+``--by-step`` (py-spy only) counts each sample once, for the pipeline step it belongs to: the
+newsbeam function that Beam's runner called (a DoFn's ``process``, a ``Map``'s function), so
+that the shares add up to 100% and show what each step costs beside reading and parsing.
+Samples in no step are Beam's runner, the driver and Python itself.
 """
 
 from __future__ import annotations
@@ -52,6 +58,34 @@ def _top_from_pyspy(raw: Path, top: int, plumbing: bool = False) -> list[tuple[f
     return [(100.0 * samples / total, name) for name, samples in inclusive.most_common(top)]
 
 
+#: Frames of newsbeam's own code, as py-spy names them (a path relative to the project).
+_NEWSBEAM_FRAME = re.compile(r"\((?:/[^)]*/)?(?:pipeline|transforms)/[^)]*\)$")
+_IDLE_THREADS = ("threading.py", "concurrent/futures")
+OUTSIDE_STEPS = "(Beam's runner, the driver, Python)"
+
+
+def _step_of(frames: list[str]) -> str:
+    """The innermost newsbeam function that Beam's runner called: the step a sample belongs to."""
+    step = OUTSIDE_STEPS
+    for caller, frame in zip(frames, frames[1:], strict=False):
+        if "apache_beam/" in caller and "apache_beam/" not in frame and _NEWSBEAM_FRAME.search(frame):
+            step = re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
+    return step
+
+
+def steps_from_pyspy(raw: Path, top: int) -> list[tuple[float, str]]:
+    """Each sample counted once, for its step (see the module docstring); the largest first."""
+    steps: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if any(idle in stack for idle in _IDLE_THREADS) and "pipeline/" not in stack:
+            continue  # Beam's helper threads, sampled beside the main one while they wait
+        steps[_step_of(stack.split(";"))] += int(count)
+        total += int(count)
+    return [(100.0 * samples / total, name) for name, samples in steps.most_common(top)]
+
+
 def _top_from_cprofile(stats_file: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:
     skipped = _NOISE if plumbing else _NOISE + _PLUMBING
     stats = pstats.Stats(str(stats_file))
@@ -68,7 +102,7 @@ def _top_from_cprofile(stats_file: Path, top: int, plumbing: bool = False) -> li
 
 
 def _print(rows: list[tuple[float, str]], what: str) -> None:
-    print(f"{'share':>7}  function (inclusive, {what})")
+    print(f"{'share':>7}  {what}")
     for share, name in rows:
         print(f"{share:6.1f}%  {name}")
 
@@ -83,10 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--from-raw", type=Path, help="only print the report of a py-spy raw file kept earlier"
     )
+    parser.add_argument("--by-step", action="store_true", help="one share per pipeline step (py-spy)")
     parser.add_argument("extra", nargs="*", help="after --: more flags for newsbeam run")
     args = parser.parse_args(argv)
     if args.from_raw:
-        _print(_top_from_pyspy(args.from_raw, args.top, args.plumbing), "py-spy samples")
+        if args.by_step:
+            _print(steps_from_pyspy(args.from_raw, args.top), "pipeline step (py-spy samples, each once)")
+        else:
+            rows = _top_from_pyspy(args.from_raw, args.top, args.plumbing)
+            _print(rows, "function (inclusive, py-spy samples)")
         return 0
     work = Path(tempfile.mkdtemp(prefix="newsbeam-profile-"))
     try:
@@ -103,12 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         if completed.returncode not in (0, 4):
             print(f"the profiled run failed with exit status {completed.returncode}", file=sys.stderr)
             return 1
+        if spy and args.by_step:
+            _print(steps_from_pyspy(raw, args.top), "pipeline step (py-spy samples, each once)")
+            return 0
         rows = _top_from_pyspy(raw, args.top) if spy else _top_from_cprofile(raw, args.top)
-        print(
-            f"{'share':>7}  function (inclusive, {'py-spy samples' if spy else 'cProfile cumulative time'})"
-        )
-        for share, name in rows:
-            print(f"{share:6.1f}%  {name}")
+        _print(rows, f"function (inclusive, {'py-spy samples' if spy else 'cProfile cumulative time'})")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

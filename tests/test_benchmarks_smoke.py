@@ -226,3 +226,49 @@ def test_duplicates_repeat_their_original_body_and_near_duplicates_differ(tmp_pa
         assert (copy == source) == (t["kind"] == "duplicate"), t
         compared[t["kind"]] += 1
     assert compared["duplicate"] > 5 and compared["near_duplicate"] > 5
+
+
+def test_profile_by_step_counts_each_sample_once_for_the_step_beam_called(tmp_path: Path) -> None:
+    runner = "main (pipeline/cli.py:53);Pipeline.run (apache_beam/pipeline.py:563)"
+    process = (
+        f"{runner};DataInputOperation.process_encoded (apache_beam/runners/worker/bundle_processor.py:263)"
+    )
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        "\n".join(
+            [
+                # parse, and a callback of the library it calls: both are the parse step
+                f"{process};_ParseFn.process (transforms/parse.py:200);"
+                "parse_page (transforms/parse.py:106) 60",
+                f"{process};_ReadFileFn.process (transforms/read.py:262);read1 (gzip.py:314);"
+                "_RawAdapter.readinto (transforms/dumps.py:40) 20",
+                # a Map's function, called through Beam's Map wrapper
+                f"{process};Map.<locals>.<lambda> (apache_beam/transforms/core.py:2126);"
+                "_located_entry (/home/u/newsbeam/transforms/dedup.py:451);"
+                "entry_of (transforms/dedup.py:154) 15",
+                f"{process} 5",  # Beam's own work
+                "Thread.run (threading.py:982);Event.wait (threading.py:629) 99",  # an idle helper thread
+            ]
+        )
+        + "\n"
+    )
+    report = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "profile_run.py"),
+            "--input",
+            "unused",
+            "--from-raw",
+            str(raw),
+            "--by-step",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    assert report[1:] == [
+        "  60.0%  _ParseFn.process (transforms/parse.py)",
+        "  20.0%  _ReadFileFn.process (transforms/read.py)",
+        "  15.0%  _located_entry (transforms/dedup.py)",
+        "   5.0%  (Beam's runner, the driver, Python)",
+    ]
