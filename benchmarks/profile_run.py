@@ -26,9 +26,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-_NOISE = ("<module>", "runpy", "threading.py", "concurrent/futures")
+#: Beam's helper threads, sampled beside the main one while they wait.
+_IDLE_THREADS = ("threading.py", "concurrent/futures")
+_NOISE = ("<module>", "runpy", *_IDLE_THREADS)
 #: Frames of Beam's runner and of newsbeam's driver: every stage runs under them.
 _PLUMBING = ("apache_beam/runners/", "(apache_beam/pipeline.py)", "(pipeline/cli.py)", "(pipeline/runner.py)")
 _PREFIXES = re.compile(r" \((?:/[^)]*?/site-packages/|/[^)]*?/(?=(?:pipeline|transforms)/))")
@@ -41,26 +44,39 @@ def _newsbeam_argv(input_path: str, output: Path, extra: list[str]) -> list[str]
     ]  # fmt: skip
 
 
+def _samples(raw: Path) -> Iterator[tuple[list[str], int]]:
+    """Each stack of a py-spy raw profile (its frames, outermost first) and its sample count."""
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        yield stack.split(";"), int(count)
+
+
+def _frame_name(frame: str) -> str:
+    """A frame as the report names it: the function and its file, without line or install path."""
+    return re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
+
+
+def _shares(counts: collections.Counter[str], total: int, top: int) -> list[tuple[float, str]]:
+    return [(100.0 * samples / total, name) for name, samples in counts.most_common(top)]
+
+
 def _top_from_pyspy(raw: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:
     skipped = _NOISE if plumbing else _NOISE + _PLUMBING
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        samples = int(count)
+    for frames, samples in _samples(raw):
         total += samples
         seen = set()
-        for frame in stack.split(";"):
-            name = re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
+        for frame in frames:
+            name = _frame_name(frame)
             if name not in seen and not any(noise in name for noise in skipped):
                 seen.add(name)
                 inclusive[name] += samples
-    return [(100.0 * samples / total, name) for name, samples in inclusive.most_common(top)]
+    return _shares(inclusive, total, top)
 
 
 #: Frames of newsbeam's own code, as py-spy names them (a path relative to the project).
 _NEWSBEAM_FRAME = re.compile(r"\((?:/[^)]*/)?(?:pipeline|transforms)/[^)]*\)$")
-_IDLE_THREADS = ("threading.py", "concurrent/futures")
 OUTSIDE_STEPS = "(Beam's runner, the driver, Python)"
 
 
@@ -69,7 +85,7 @@ def _step_of(frames: list[str]) -> str:
     step = OUTSIDE_STEPS
     for caller, frame in zip(frames, frames[1:], strict=False):
         if "apache_beam/" in caller and "apache_beam/" not in frame and _NEWSBEAM_FRAME.search(frame):
-            step = re.sub(r":\d+\)$", ")", _PREFIXES.sub(" (", frame))
+            step = _frame_name(frame)
     return step
 
 
@@ -77,13 +93,13 @@ def steps_from_pyspy(raw: Path, top: int) -> list[tuple[float, str]]:
     """Each sample counted once, for its step (see the module docstring); the largest first."""
     steps: collections.Counter[str] = collections.Counter()
     total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
+    for frames, samples in _samples(raw):
+        stack = ";".join(frames)
         if any(idle in stack for idle in _IDLE_THREADS) and "pipeline/" not in stack:
-            continue  # Beam's helper threads, sampled beside the main one while they wait
-        steps[_step_of(stack.split(";"))] += int(count)
-        total += int(count)
-    return [(100.0 * samples / total, name) for name, samples in steps.most_common(top)]
+            continue  # an idle helper thread: it holds no step's time
+        steps[_step_of(frames)] += samples
+        total += samples
+    return _shares(steps, total, top)
 
 
 def _top_from_cprofile(stats_file: Path, top: int, plumbing: bool = False) -> list[tuple[float, str]]:

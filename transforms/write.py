@@ -112,10 +112,11 @@ def part_file_name(run_id: str, shard: int) -> str:
 
 
 STAGED_PARTS = "parts"
-#: Folders the staged part files are hashed into. One folder for all of them made creating
-#: them slow: ext4 allocates a file's inode near its folder's, and on a disk where many files
-#: were recently deleted, 8,000 files in one folder took 0.3 to 3.2 s to create against 0.4
-#: to 0.6 s over 256 folders (and 1.0 to 5.0 s nested by partition, plus 0.8 s to remove).
+#: Folders the staged part files are hashed into. In a first measurement, 8,000 files in one
+#: folder took 0.3 to 3.2 s to create against 0.4 to 0.6 s over 256 folders (and 1.0 to 5.0 s
+#: nested by partition, plus 0.8 s to remove). A later one, on the same disk, found 256
+#: folders anywhere from 0.2 to 3.5 s, by the disk's writeback state: the buckets do not make
+#: creating files reliably faster; they keep each folder small, for 256 small folders.
 STAGED_BUCKETS = 256
 
 
