@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
-from transforms.records import Article, Provenance, pack_article, unpack_article
+import pytest
+
+from transforms.records import Article, Provenance, pack_article, replace_article, unpack_article
 
 
 def _article() -> Article:
@@ -44,3 +47,17 @@ def test_a_packed_article_comes_back_equal() -> None:
 def test_an_article_pickles_field_for_field() -> None:
     article = _article()
     assert pickle.loads(pickle.dumps(article)) == article
+
+
+def test_replacing_fields_gives_what_dataclasses_replace_gives_and_leaves_the_original() -> None:
+    article = _article()
+    changes = {"section": "world", "section_confidence": 0.5, "extra": {"duplicate_count": 0}}
+    replaced = replace_article(article, **changes)
+    assert replaced == dataclasses.replace(article, **changes)
+    assert replaced is not article
+    assert article == _article()
+
+
+def test_replacing_an_unknown_field_fails() -> None:
+    with pytest.raises(AttributeError):
+        replace_article(_article(), headline="Harbour board backs dredging plan")

@@ -31,7 +31,6 @@ Every confidence below ``min_confidence`` is ignored.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -42,7 +41,7 @@ from urllib.parse import urlsplit
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms.records import Article
+from transforms.records import Article, replace_article
 from transforms.taxonomy import UNCATEGORIZED, Taxonomy
 from transforms.text_model import TextModel, load_model, packaged_model_path, with_keywords
 
@@ -318,7 +317,7 @@ class _ClassifyFn(beam.DoFn):
         )
         self._by_signal[decision.signal].inc()
         # Beam elements are immutable once emitted: return a changed copy.
-        yield dataclasses.replace(
+        yield replace_article(
             article,
             section=decision.section,
             section_confidence=decision.confidence,

@@ -66,6 +66,7 @@ from transforms.records import (
     Provenance,
     pack_article,
     pack_value,
+    replace_article,
     unpack_article,
     unpack_value,
 )
@@ -227,7 +228,7 @@ def with_copy_fields(
         "duplicate_count": copies,
         "duplicate_urls": list(capped_urls(urls, article.url, urls_cap)),
     }
-    return dataclasses.replace(article, extra=extra)
+    return replace_article(article, extra=extra)
 
 
 def repoint(copy: Duplicate, redirect: Redirect) -> Duplicate:

@@ -28,6 +28,7 @@ __all__ = [
     "Reject",
     "ARTICLE_FIELDS",
     "pack_article",
+    "replace_article",
     "unpack_article",
 ]
 
@@ -161,6 +162,18 @@ def pack_article(article: Article) -> bytes:
 
 def unpack_article(packed: bytes) -> Article:
     return Article(*pickle.loads(packed))
+
+
+def replace_article(article: Article, **changes: Any) -> Article:
+    """A copy of ``article`` with ``changes``: ``dataclasses.replace``, in less than half its time.
+
+    The steps that change every article (classify, dedup) copy it, since a Beam element
+    must not change once emitted; an unknown field raises ``AttributeError``.
+    """
+    copy = Article(*_article_fields(article))
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy
 
 
 def pack_value(value: Any) -> bytes:
