@@ -64,8 +64,8 @@ def site_of(article: Article) -> str:
 def paragraph_digest(paragraph: str) -> bytes:
     # Verbatim up to whitespace: a template repeats its boilerplate byte for byte, and the
     # exact hash's case and punctuation folding costs more than all the rest of this step.
-    # The digests live for one run only, so their function may change between releases
-    # (xxh3, which is eight times faster than blake2b on a paragraph, replaced it).
+    # The digests live for one run only, so their function may change between releases:
+    # xxh3 replaced an 8-byte blake2b, which took 0.85 µs a short input against 0.1.
     return xxh3_64_digest(" ".join(paragraph.split()).encode("utf-8"))
 
 
