@@ -82,7 +82,7 @@ EXEMPT_KEYS = ("h:", "u:")
 PREFERENCES = ("earliest", "latest")
 #: Coarse groups the match keys meet in (the first 16 bits of their digests).
 MEET_GROUPS = 1 << 16
-_DIGEST_BYTES = 8
+_DIGEST_BYTES = 8  # xxh3_64
 _EXEMPT_FLAG, _BAND_FLAG = b"x", b"b"
 _TOKEN_HEAD = 1 + _DIGEST_BYTES
 _EDGES, _MEMBERS = "edges", "members"

@@ -167,7 +167,7 @@ def unpack_article(packed: bytes) -> Article:
 def replace_article(article: Article, **changes: Any) -> Article:
     """A copy of ``article`` with ``changes``: ``dataclasses.replace``, in less than half its time.
 
-    The steps that change every article (classify, dedup) copy it, since a Beam element
+    The steps that change articles (boilerplate, dedup, classify) copy them, since a Beam element
     must not change once emitted; an unknown field raises ``AttributeError``.
     """
     copy = Article(*_article_fields(article))
@@ -262,11 +262,3 @@ class Reject:
             "excerpt": self.excerpt,
             "run_id": self.run_id,
         }
-
-
-def with_run_id(record: Article | Duplicate | Reject, run_id: str) -> Article | Duplicate | Reject:
-    """Return ``record`` stamped with ``run_id`` (a copy for the frozen records)."""
-    if isinstance(record, Article):
-        record.run_id = run_id
-        return record
-    return dataclasses.replace(record, run_id=run_id)
