@@ -109,28 +109,30 @@ def shingle_words(text: str) -> list[bytes]:
     return folded.encode("ascii").translate(_ASCII_NON_WORD).split()
 
 
-#: Word -> 64-bit hash, a memo of a pure function: news text repeats its words, so most
-#: lookups hit, which makes hashing four times faster. Cleared when it holds this many words.
-_WORD_HASHES: dict[bytes, int] = {}
+#: Word -> its 64-bit hash as 8 little-endian bytes, a memo of a pure function: news text
+#: repeats its words, so most lookups hit, which makes hashing four times faster. A body's
+#: hashes are the join of its words' values, read by numpy without a Python int per word
+#: (half the time of ``np.fromiter`` over ints, which converts each one). Cleared when it
+#: holds this many words.
+_WORD_HASHES: dict[bytes, bytes] = {}
 _WORD_HASHES_LIMIT = 200_000
+_HASH_DTYPE = np.dtype("<u8")
 
 
 def _word_hashes(words: list[bytes]) -> np.ndarray:
     # Two CRC-32s with different starting values make 64 bits; splitmix64 mixes them afterwards.
     known = _WORD_HASHES
     try:
-        return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
+        joined = b"".join(map(known.__getitem__, words))
     except KeyError:
-        pass
-    if len(known) > _WORD_HASHES_LIMIT:
-        known.clear()
-    values = []
-    for word in words:
-        value = known.get(word)
-        if value is None:
-            value = known[word] = (zlib.crc32(word, _CRC_SEED) << 32) | zlib.crc32(word)
-        values.append(value)
-    return np.array(values, dtype=np.uint64)
+        if len(known) > _WORD_HASHES_LIMIT:
+            known.clear()
+        for word in words:
+            if word not in known:
+                value = (zlib.crc32(word, _CRC_SEED) << 32) | zlib.crc32(word)
+                known[word] = value.to_bytes(8, "little")
+        joined = b"".join(map(known.__getitem__, words))
+    return np.frombuffer(joined, dtype=_HASH_DTYPE).astype(np.uint64, copy=False)
 
 
 def _splitmix64(values: np.ndarray) -> np.ndarray:
