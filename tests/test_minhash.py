@@ -12,6 +12,7 @@ import pytest
 from builders import prose
 
 from transforms.minhash import (
+    BATCH_SIGN_CHUNK,
     SIGN_CHUNK,
     LshParams,
     candidate_probability,
@@ -21,6 +22,7 @@ from transforms.minhash import (
     shingle_hashes,
     shingle_words,
     signature,
+    signatures,
 )
 
 TEXT = (
@@ -62,6 +64,28 @@ def test_a_body_longer_than_one_chunk_of_shingles_signs_as_one_set():
     for cut in (1, SIGN_CHUNK, SIGN_CHUNK + 1, shingles.size - 1):
         parts = signature(shingles[:cut], 128, 1), signature(shingles[cut:], 128, 1)
         assert np.array_equal(whole, np.minimum(*parts))
+
+
+def _one_by_one(text: str, size: int, num_perm: int, seed: int) -> tuple[int, list[int] | None]:
+    shingles = shingle_hashes(text, size)
+    return shingles.size, signature(shingles, num_perm, seed).tolist() if shingles.size else None
+
+
+@pytest.mark.parametrize(("size", "num_perm", "seed"), [(5, 128, 1), (1, 16, 3), (8, 64, 7)])
+def test_texts_signed_together_get_the_signatures_of_one_at_a_time(size, num_perm, seed):
+    long_story = " ".join(prose(12, 80))
+    if size > 1:  # (one-word shingles of the invented prose are its few distinct words)
+        assert shingle_hashes(long_story, size).size > BATCH_SIGN_CHUNK  # more than one batch matrix
+    texts = [" ".join(prose(seed, 2 + seed % 11)) for seed in range(40)]
+    texts[5:5] = ["", "one", "two words", "!!! ,,, ...", "Zoë’s café — “naïve” façade", long_story, TEXT]
+    texts.append(texts[0])  # a copy in the same batch
+    got = [
+        (count, None if sig is None else sig.tolist())
+        for count, sig in signatures(texts, size, num_perm, seed)
+    ]
+    assert got == [_one_by_one(text, size, num_perm, seed) for text in texts]
+    assert got[5] == (0, None) and got[6][0] == 1  # no words; one word, one shingle
+    assert signatures([], size, num_perm, seed) == []
 
 
 def test_threads_signing_at_once_get_the_signatures_of_one_thread():

@@ -24,6 +24,7 @@ from transforms.near_dedup import (
     choose_canonical,
     match_heads,
     node_of,
+    nodes_of,
     resolve_cluster,
     verify_pair,
 )
@@ -107,6 +108,18 @@ def test_a_huge_bucket_makes_linear_not_quadratic_pairs():
     assert len(pairs) == len(set(pairs)) == 10 * 9 // 2 + 990 * 10
     assert {first for first, _ in pairs} == {f"n:{index:04d}" for index in range(10)}
     assert len(list(bucket_pairs(members[:5], ["s:e"], max_bucket=10))) == 10 + 5
+
+
+def test_articles_signed_together_get_the_nodes_of_one_at_a_time():
+    stories = [body(prose(seed=seed, paragraphs=1 + seed % 7)) for seed in range(20)]
+    articles = [make_article(id=f"a{index}", body=story) for index, story in enumerate(stories)]
+    articles += [
+        make_article(id="copy", body=stories[3]),  # the same body, signed once
+        make_article(id="empty", body="..."),  # no words: no signature
+    ]
+    assert nodes_of(articles, SETTINGS.lsh) == [node_of(article, SETTINGS.lsh) for article in articles]
+    assert nodes_of(articles, SETTINGS.lsh)[-1].signature == b""
+    assert nodes_of([], SETTINGS.lsh) == []
 
 
 def test_band_heads_depend_on_band_index_and_rows():

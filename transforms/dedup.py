@@ -42,12 +42,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
+from apache_beam.transforms.window import GlobalWindows
+from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms.minhash import LshParams
 from transforms.near_dedup import (
@@ -58,6 +60,7 @@ from transforms.near_dedup import (
     Redirect,
     capped_urls,
     node_of,
+    nodes_of,
 )
 from transforms.parking import BATCHES, LOCATED, Location, Park, ParkedBatch, read_batch
 from transforms.records import (
@@ -82,6 +85,7 @@ __all__ = [
     "canonical_sort_key",
     "compare_same_id",
     "decide",
+    "entries_of",
     "entry_of",
     "repoint",
     "resolve_group",
@@ -365,7 +369,7 @@ class DeduplicateArticles(beam.PTransform):
         params = self._near.lsh if self._near is not None else None
         spill = f"{self._park_folder.rstrip('/')}/shuffles" if self._park_folder else None
         parked = articles | "Park" >> Park(self._park_folder, pack_article, located=True)
-        entries = parked[LOCATED] | "Entries" >> beam.Map(_located_entry, params)
+        entries = parked[LOCATED] | "Entries" >> beam.ParDo(_EntriesFn(params))
         exact = entries | "Exact copies" >> _DropCopies("exact", cap, spill)
         same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap, spill)
         survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(_packed_by_id)
@@ -410,9 +414,44 @@ class DeduplicateArticles(beam.PTransform):
         return {ARTICLES: applied[ARTICLES], DUPLICATES: duplicates, STATE: decided[STATE]}
 
 
-def _located_entry(located: tuple[Location, Article], params: LshParams | None) -> Entry:
-    location, article = located
-    return entry_of(article, params, location)
+def entries_of(located: Sequence[tuple[Location, Article]], params: LshParams | None) -> list[Entry]:
+    """``[entry_of(article, params, location) for location, article in located]``, signed together."""
+    if params is None:
+        return [entry_of(article, None, location) for location, article in located]
+    nodes = nodes_of([article for _, article in located], params)
+    return [
+        entry_of(article, None, location)._replace(node=node)
+        for (location, article), node in zip(located, nodes, strict=True)
+    ]
+
+
+#: Articles a bundle signs together (:func:`transforms.near_dedup.nodes_of`): enough to share
+#: numpy's per-call cost, few enough to hold while they wait.
+SIGN_BATCH = 64
+
+
+class _EntriesFn(beam.DoFn):
+    """Located articles in, their :class:`Entry` out, signed :data:`SIGN_BATCH` at a time."""
+
+    def __init__(self, params: LshParams | None) -> None:
+        self._params = params
+        self._waiting: list[tuple[Location, Article]] = []
+
+    def start_bundle(self) -> None:
+        self._waiting = []
+
+    def process(self, located: tuple[Location, Article]) -> Iterator[Entry]:
+        self._waiting.append(located)
+        if len(self._waiting) >= SIGN_BATCH:
+            yield from self._signed()
+
+    def finish_bundle(self) -> Iterator[WindowedValue]:
+        for entry in self._signed():
+            yield GlobalWindows.windowed_value(entry)
+
+    def _signed(self) -> list[Entry]:
+        waiting, self._waiting = self._waiting, []
+        return entries_of(waiting, self._params) if waiting else []
 
 
 def _batch_name(verdict: Verdict) -> str:

@@ -33,6 +33,7 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +49,7 @@ __all__ = [
     "shingle_words",
     "signature",
     "signature_from_bytes",
+    "signatures",
 ]
 
 #: Signature value of a position when the body has no shingle at all.
@@ -193,10 +195,17 @@ SIGN_CHUNK = 1024
 _SCRATCH = threading.local()
 
 
-def _scratch(num_perm: int) -> np.ndarray:
-    buffer = getattr(_SCRATCH, "buffer", None)
-    if buffer is None or buffer.size != num_perm * SIGN_CHUNK:
-        buffer = _SCRATCH.buffer = np.empty(num_perm * SIGN_CHUNK, dtype=np.uint64)
+#: Shingles of several texts permuted at a time by :func:`signatures` (a 4 MiB scratch matrix
+#: at 128 permutations): the per-call cost of numpy is paid once for about nine bodies.
+BATCH_SIGN_CHUNK = 4096
+
+
+def _scratch(num_perm: int, chunk: int = SIGN_CHUNK) -> np.ndarray:
+    name = f"buffer_{chunk}"
+    buffer = getattr(_SCRATCH, name, None)
+    if buffer is None or buffer.size != num_perm * chunk:
+        buffer = np.empty(num_perm * chunk, dtype=np.uint64)
+        setattr(_SCRATCH, name, buffer)
     return buffer
 
 
@@ -218,6 +227,97 @@ def signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
             smallest = least if smallest is None else np.minimum(smallest, least, out=smallest)
     assert smallest is not None
     return (smallest >> np.uint64(32)).astype(np.uint32)
+
+
+def signatures(
+    texts: Sequence[str], size: int, num_perm: int, seed: int
+) -> list[tuple[int, np.ndarray | None]]:
+    """``(shingle count, signature)`` of each text, computed together; ``None`` for a text without words.
+
+    The same values as :func:`shingle_hashes` and :func:`signature` one text at a time, at
+    about three quarters of their cost: the words of all texts are hashed, combined into
+    shingles, made distinct and permuted in a few numpy calls instead of some thirty per text,
+    and the permutations' minima of consecutive texts come from one matrix
+    (``np.minimum.reduceat`` over each text's columns).
+    """
+    words = [shingle_words(text) for text in texts]
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    hashes = _word_hashes([word for text_words in words for word in text_words])
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    # A shingle is the `size` words starting at a position; with padding, every position has
+    # one, and those that run past their text's end are dropped below.
+    padded = np.concatenate((hashes, np.zeros(size, dtype=np.uint64)))
+    combined = np.zeros(hashes.size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size):
+            combined = combined * _SHINGLE_BASE + padded[offset : offset + hashes.size]
+    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)
+    inside = np.arange(hashes.size) + size <= np.repeat(starts + lengths, lengths)
+    values, owners = combined[inside], owner[inside]
+    short = np.flatnonzero((lengths > 0) & (lengths < size))
+    if short.size:  # a text of fewer than `size` words is one shingle of all of them
+        values = np.concatenate(
+            (
+                values,
+                [
+                    _one_shingle(hashes[start : start + length])
+                    for start, length in zip(starts[short], lengths[short], strict=True)
+                ],
+            )
+        )
+        owners = np.concatenate((owners, short.astype(np.uint64)))
+    with np.errstate(over="ignore"):
+        keys = (owners << np.uint64(32)) | (_splitmix64(values) >> np.uint64(32))
+    keys = _distinct(keys) if keys.size else keys
+    shingles = keys & np.uint64(0xFFFFFFFF)
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(texts) + 1, dtype=np.uint64))
+    found: list[np.ndarray | None] = [None] * len(texts)
+    first = 0
+    while first < len(texts):
+        last = first + 1  # texts [first, last) are permuted together, within BATCH_SIGN_CHUNK shingles
+        while last < len(texts) and bounds[last + 1] - bounds[first] <= BATCH_SIGN_CHUNK:
+            last += 1
+        if last == first + 1:
+            if bounds[last] > bounds[first]:
+                found[first] = signature(shingles[bounds[first] : bounds[last]], num_perm, seed)
+        else:
+            _sign_together(shingles, bounds, first, last, num_perm, seed, found)
+        first = last
+    return [(int(bounds[index + 1] - bounds[index]), found[index]) for index in range(len(texts))]
+
+
+def _one_shingle(hashes: np.ndarray) -> np.uint64:
+    combined = np.uint64(0)
+    with np.errstate(over="ignore"):
+        for value in hashes:
+            combined = combined * _SHINGLE_BASE + value
+    return combined
+
+
+def _sign_together(
+    shingles: np.ndarray,
+    bounds: np.ndarray,
+    first: int,
+    last: int,
+    num_perm: int,
+    seed: int,
+    found: list[np.ndarray | None],
+) -> None:
+    """The signatures of texts ``first`` to ``last - 1``, whose shingles fit in one scratch matrix."""
+    texts = np.arange(first, last)
+    texts = texts[bounds[texts + 1] > bounds[texts]]  # reduceat needs every segment non-empty
+    if texts.size == 0:
+        return
+    low, high = int(bounds[first]), int(bounds[last])
+    a, b = _permutations(num_perm, seed)
+    permuted = _scratch(num_perm, BATCH_SIGN_CHUNK)[: num_perm * (high - low)].reshape(num_perm, high - low)
+    with np.errstate(over="ignore"):
+        np.multiply(a, shingles[low:high].reshape(1, -1), out=permuted)
+        permuted += b
+    least = np.minimum.reduceat(permuted, bounds[texts] - low, axis=1)
+    for column, text in enumerate((least >> np.uint64(32)).astype(np.uint32).T):
+        found[texts[column]] = text
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:

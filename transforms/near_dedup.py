@@ -39,7 +39,7 @@ similarity) and, keyed by kept id, what each kept article gained (:class:`Gain`)
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -55,6 +55,7 @@ from transforms.minhash import (
     estimated_jaccard,
     shingle_hashes,
     signature_from_bytes,
+    signatures,
 )
 from transforms.minhash import signature as minhash_signature
 from transforms.records import Article, pack_value, unpack_value
@@ -72,6 +73,7 @@ __all__ = [
     "choose_canonical",
     "match_heads",
     "node_of",
+    "nodes_of",
     "resolve_cluster",
     "verify_pair",
 ]
@@ -152,7 +154,24 @@ class Gain(NamedTuple):
 def node_of(article: Article, params: LshParams) -> Node:
     shingles = shingle_hashes(article.body, params.shingle_size)
     sig = minhash_signature(shingles, params.num_perm, params.seed) if shingles.size else None
-    copy_urls = tuple(article.hints.get("copy_urls", ()))
+    return _node(article, int(shingles.size), b"" if sig is None else sig.astype("<u4").tobytes())
+
+
+def nodes_of(articles: Sequence[Article], params: LshParams) -> list[Node]:
+    """``[node_of(article, params) for article in articles]``, the articles signed together.
+
+    Articles with the same body are signed once (:func:`transforms.minhash.signatures`).
+    """
+    first: dict[str, int] = {}
+    bodies = [first.setdefault(article.body, len(first)) for article in articles]
+    signed = signatures(list(first), params.shingle_size, params.num_perm, params.seed)
+    return [
+        _node(article, shingles, b"" if sig is None else sig.astype("<u4").tobytes())
+        for article, (shingles, sig) in zip(articles, (signed[body] for body in bodies), strict=True)
+    ]
+
+
+def _node(article: Article, shingles: int, signature: bytes) -> Node:
     return Node(
         key=NEW + article.id,
         id=article.id,
@@ -160,10 +179,10 @@ def node_of(article: Article, params: LshParams) -> Node:
         published_at=article.published_at,
         word_count=article.word_count,
         content_hash=article.content_hash,
-        shingles=int(shingles.size),
-        signature=b"" if sig is None else sig.astype("<u4").tobytes(),
+        shingles=shingles,
+        signature=signature,
         copies=int(article.hints.get("copies", 0)),
-        copy_urls=copy_urls,
+        copy_urls=tuple(article.hints.get("copy_urls", ())),
     )
 
 
