@@ -234,11 +234,11 @@ def signatures(
 ) -> list[tuple[int, np.ndarray | None]]:
     """``(shingle count, signature)`` of each text, computed together; ``None`` for a text without words.
 
-    The same values as :func:`shingle_hashes` and :func:`signature` one text at a time, at
-    about three quarters of their cost: the words of all texts are hashed, combined into
-    shingles, made distinct and permuted in a few numpy calls instead of some thirty per text,
-    and the permutations' minima of consecutive texts come from one matrix
-    (``np.minimum.reduceat`` over each text's columns).
+    The same values as :func:`shingle_hashes` and :func:`signature` one text at a time, in
+    about 15% less time (64 bodies of a benchmark run at once): the words of all texts are
+    hashed, combined into shingles, made distinct and permuted in a few numpy calls instead of
+    some thirty per text, and the permutations' minima of consecutive texts come from one
+    matrix (``np.minimum.reduceat`` over each text's columns).
     """
     words = [shingle_words(text) for text in texts]
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
@@ -316,8 +316,9 @@ def _sign_together(
         np.multiply(a, shingles[low:high].reshape(1, -1), out=permuted)
         permuted += b
     least = np.minimum.reduceat(permuted, bounds[texts] - low, axis=1)
-    for column, text in enumerate((least >> np.uint64(32)).astype(np.uint32).T):
-        found[texts[column]] = text
+    rows = np.ascontiguousarray((least >> np.uint64(32)).astype(np.uint32).T)
+    for text, row in zip(texts.tolist(), rows, strict=True):
+        found[text] = row
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
