@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 from xxhash import xxh3_64_digest
@@ -154,24 +155,20 @@ class Gain(NamedTuple):
 def node_of(article: Article, params: LshParams) -> Node:
     shingles = shingle_hashes(article.body, params.shingle_size)
     sig = minhash_signature(shingles, params.num_perm, params.seed) if shingles.size else None
-    return _node(article, int(shingles.size), b"" if sig is None else sig.astype("<u4").tobytes())
+    return _node(article, int(shingles.size), sig)
 
 
 def nodes_of(articles: Sequence[Article], params: LshParams) -> list[Node]:
-    """``[node_of(article, params) for article in articles]``, the articles signed together.
-
-    Articles with the same body are signed once (:func:`transforms.minhash.signatures`).
+    """``[node_of(article, params) for article in articles]``, the articles signed together
+    (:func:`transforms.minhash.signatures`); articles with the same body are signed once.
     """
     first: dict[str, int] = {}
     bodies = [first.setdefault(article.body, len(first)) for article in articles]
     signed = signatures(list(first), params.shingle_size, params.num_perm, params.seed)
-    return [
-        _node(article, shingles, b"" if sig is None else sig.astype("<u4").tobytes())
-        for article, (shingles, sig) in zip(articles, (signed[body] for body in bodies), strict=True)
-    ]
+    return [_node(article, *signed[body]) for article, body in zip(articles, bodies, strict=True)]
 
 
-def _node(article: Article, shingles: int, signature: bytes) -> Node:
+def _node(article: Article, shingles: int, signature: np.ndarray | None) -> Node:
     return Node(
         key=NEW + article.id,
         id=article.id,
@@ -180,7 +177,7 @@ def _node(article: Article, shingles: int, signature: bytes) -> Node:
         word_count=article.word_count,
         content_hash=article.content_hash,
         shingles=shingles,
-        signature=signature,
+        signature=b"" if signature is None else signature.astype("<u4").tobytes(),
         copies=int(article.hints.get("copies", 0)),
         copy_urls=tuple(article.hints.get("copy_urls", ())),
     )
