@@ -32,14 +32,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from pipeline.config import packaged_config_path  # noqa: E402
-from pipeline.labelled import read_labelled, scores  # noqa: E402
-from transforms.classify import classify_article, prepare_model  # noqa: E402
-from transforms.records import Article, Provenance  # noqa: E402
-from transforms.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
-from transforms.text_model import train_model  # noqa: E402
+from newsbeam.pipeline.config.loader import packaged_config_path  # noqa: E402
+from newsbeam.transforms.classification.cascade import classify_article, prepare_model  # noqa: E402
+from newsbeam.transforms.classification.labelled import read_labelled, scores  # noqa: E402
+from newsbeam.transforms.classification.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
+from newsbeam.transforms.classification.text_model import train_model  # noqa: E402
+from newsbeam.transforms.model import Article, Provenance  # noqa: E402
 
 sys.path.insert(0, str(REPO / "examples"))
 from labelled_articles import generate  # noqa: E402

@@ -35,17 +35,16 @@ from itertools import combinations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import apache_beam as beam  # noqa: E402
 from _corpus_text import TextBank  # noqa: E402
 from apache_beam.options.pipeline_options import PipelineOptions  # noqa: E402
 
-from pipeline.config import load_config  # noqa: E402
-from transforms.dedup import DeduplicateArticles  # noqa: E402
-from transforms.parse import content_hash, word_count  # noqa: E402
-from transforms.records import Article, Provenance  # noqa: E402
+from newsbeam.pipeline.config.loader import load_config  # noqa: E402
+from newsbeam.transforms.extraction.page import content_hash, word_count  # noqa: E402
+from newsbeam.transforms.model import Article, Provenance  # noqa: E402
+from newsbeam.transforms.stages.dedup import DeduplicateArticles  # noqa: E402
 
 SITES: tuple[str, ...] = (
     "harbourpost.example",

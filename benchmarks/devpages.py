@@ -44,11 +44,10 @@ from pathlib import Path
 import charset_normalizer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
 
-from transforms.extract_html import extract_html  # noqa: E402
-from transforms.parse import parse_page  # noqa: E402
-from transforms.records import Page, Provenance  # noqa: E402
+from newsbeam.transforms.extraction.html.extract import extract_html  # noqa: E402
+from newsbeam.transforms.extraction.page import parse_page  # noqa: E402
+from newsbeam.transforms.model import Page, Provenance  # noqa: E402
 
 _WHITESPACE = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

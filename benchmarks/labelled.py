@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
 
-from transforms.parse import parse_page  # noqa: E402
-from transforms.records import Article, Page, Provenance  # noqa: E402
+from newsbeam.transforms.extraction.page import parse_page  # noqa: E402
+from newsbeam.transforms.model import Article, Page, Provenance  # noqa: E402
 
 LABELLED = REPO_ROOT / "tests" / "fixtures" / "labelled"
 _WORD = re.compile(r"\w+")

@@ -39,7 +39,7 @@ _PREFIXES = re.compile(r" \((?:/[^)]*?/site-packages/|/[^)]*?/(?=(?:pipeline|tra
 
 def _newsbeam_argv(input_path: str, output: Path, extra: list[str]) -> list[str]:
     return [
-        sys.executable, "-m", "pipeline", "run", "--input", input_path, "--output", str(output),
+        sys.executable, "-m", "newsbeam", "run", "--input", input_path, "--output", str(output),
         "--direct_running_mode", "in_memory", "--quiet", *extra,
     ]  # fmt: skip
 

@@ -43,22 +43,8 @@ MODES = ("in_memory", "multi_threading", "multi_processing")
 SUCCESS_CODES = (0, 4)  # 4: published, but more rejects than --max-reject-ratio allows
 _MB = 1_000_000
 
-_BASELINE = """
-import importlib, json, sys
-try:
-    module = importlib.import_module("pipeline.baseline")
-except ModuleNotFoundError as error:
-    if error.name not in ("pipeline", "pipeline.baseline"):
-        raise
-    print(json.dumps({"absent": str(error)}))
-    sys.exit(0)
-if not callable(getattr(module, "run_plain_loop", None)):
-    print(json.dumps({"absent": "pipeline.baseline has no run_plain_loop"}))
-    sys.exit(0)
-with open(sys.argv[1]) as f:
-    inputs = json.load(f)
-print(json.dumps({"pages": module.run_plain_loop(inputs)}))
-"""
+#: The plain loop over the same read and parse functions, run by the Python that runs this script.
+PLAIN_LOOP = Path(__file__).resolve().parent / "plain_loop.py"
 
 
 def time_command(argv: list[str], log: Path, cwd: Path | None = None, timeout: float | None = None) -> dict:
@@ -220,18 +206,15 @@ def _run_baseline(args: argparse.Namespace, inputs: Path, corpus: dict, n: int =
     listing = args.work_dir / "baseline-inputs.json"
     listing.write_text(json.dumps(sorted(str(p) for p in inputs.rglob("*") if p.is_file())))
     log = args.work_dir / f"baseline-{n}.log"
-    argv = [sys.executable, "-c", _BASELINE, str(listing)]
+    argv = [sys.executable, str(PLAIN_LOOP), str(listing)]
     warm_s = _warm(args, inputs, f"baseline #{n}")
-    print(f"[baseline #{n}] pipeline.baseline.run_plain_loop", file=sys.stderr, flush=True)
+    print(f"[baseline #{n}] plain_loop.run_plain_loop", file=sys.stderr, flush=True)
     figures = time_command(argv, log, cwd=REPO, timeout=args.timeout)
     last = (log.read_text(errors="replace").strip().splitlines() or ["{}"])[-1]
     try:
         reply = json.loads(last)
     except ValueError:
         reply = {}
-    if "absent" in reply:
-        print(f"[baseline] run_plain_loop not available ({reply['absent']}); skipped", file=sys.stderr)
-        return None
     pages, wall = reply.get("pages"), figures["wall_s"]
     return {
         "mode": "plain_loop",

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import apache_beam as beam  # noqa: E402
 from apache_beam.metrics import Metrics  # noqa: E402
@@ -28,8 +28,8 @@ from apache_beam.metrics.metric import MetricsFilter  # noqa: E402
 from apache_beam.runners.portability.fn_api_runner import fn_runner  # noqa: E402
 from user_step import touch  # noqa: E402
 
-from transforms.records import Article, Provenance  # noqa: E402
-from transforms.user_steps import ApplyUserStep  # noqa: E402
+from newsbeam.transforms.model import Article, Provenance  # noqa: E402
+from newsbeam.transforms.stages.user_steps import ApplyUserStep  # noqa: E402
 
 _ARTICLE_ARGS = {field.name for field in dataclasses.fields(Article)} - {"hints", "extra"}
 

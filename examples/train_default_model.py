@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
-from pipeline.sections_cli import main  # noqa: E402
+from newsbeam.pipeline.cli.sections import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(

@@ -10,7 +10,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from transforms.records import Article, Provenance
+from newsbeam.transforms.model import Article, Provenance
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -69,7 +69,7 @@ def make_article(
     record: int = 0,
     **fields: object,
 ) -> Article:
-    from transforms.parse import content_hash, word_count
+    from newsbeam.transforms.extraction.page import content_hash, word_count
 
     article = Article(
         id=id,

@@ -66,7 +66,7 @@ def newsbeam(*args: str, pythonpath: list[Path] = (), timeout: int = 300) -> sub
     """``python -m pipeline ARGS`` from the repository root, with ``pythonpath`` in front of the repo."""
     paths = [*map(str, pythonpath), str(REPO), str(REPO / "tests")]
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "newsbeam", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

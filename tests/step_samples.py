@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import apache_beam as beam
 
-from transforms.records import Article, Reject
+from newsbeam.transforms.model import Article, Reject
 
 
 def mark(article: Article, field: str = "marked", value: Any = True) -> Article:

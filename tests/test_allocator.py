@@ -9,7 +9,11 @@ import sys
 
 import pytest
 
-from pipeline.allocator import MMAP_THRESHOLD_BYTES, TRIM_THRESHOLD_BYTES, keep_memory_returnable
+from newsbeam.pipeline.running.memory import (
+    MMAP_THRESHOLD_BYTES,
+    TRIM_THRESHOLD_BYTES,
+    keep_memory_returnable,
+)
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc settings")
 

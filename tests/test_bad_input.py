@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from transforms.extract_html import extract_html
-from transforms.parse import parse_page
-from transforms.records import Article, Page, Provenance
+from newsbeam.transforms.extraction.html.extract import extract_html
+from newsbeam.transforms.extraction.page import parse_page
+from newsbeam.transforms.model import Article, Page, Provenance
 
 SENTENCE = "The committee met on Tuesday evening, and the members agreed to publish the report in full. "
 

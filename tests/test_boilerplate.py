@@ -7,8 +7,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from transforms.boilerplate import (
-    RemoveRepeatedParagraphs,
+from newsbeam.transforms.extraction.boilerplate import (
     paragraph_digest,
     paragraph_digests,
     repeated_paragraphs,
@@ -16,7 +15,8 @@ from transforms.boilerplate import (
     strip_boilerplate,
     with_paragraph_digests,
 )
-from transforms.records import Reject
+from newsbeam.transforms.model import Reject
+from newsbeam.transforms.stages.boilerplate import RemoveRepeatedParagraphs
 
 FOOTER = "Follow the Valley Herald on social media for the latest news from the valley."
 

@@ -10,10 +10,11 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from pipeline.config import packaged_config_path, packaged_model_path
-from transforms.classify import ClassifyArticles, classify_article, opinion_cues, url_segments
-from transforms.taxonomy import build_taxonomy, load_taxonomy
-from transforms.text_model import load_model
+from newsbeam.pipeline.config.loader import packaged_config_path, packaged_model_path
+from newsbeam.transforms.classification.cascade import classify_article, opinion_cues, url_segments
+from newsbeam.transforms.classification.taxonomy import build_taxonomy, load_taxonomy
+from newsbeam.transforms.classification.text_model import load_model
+from newsbeam.transforms.stages.classify import ClassifyArticles
 
 TAXONOMY = load_taxonomy(packaged_config_path().parent / "sections.yaml")
 MODEL = load_model(packaged_model_path())
@@ -221,7 +222,7 @@ def test_classify_step_refuses_bad_arguments():
 
 
 def test_taxonomy_keywords_tune_the_text_classifier():
-    from transforms.classify import prepare_model
+    from newsbeam.transforms.classification.cascade import prepare_model
 
     body = (
         "The regatta drew crews from twelve harbours, and the skiff from Port Elway crossed the line first."
@@ -237,7 +238,7 @@ def test_taxonomy_keywords_tune_the_text_classifier():
 def test_text_classifier_falls_back_from_an_unsure_child_to_its_parent():
     import numpy as np
 
-    from transforms.text_model import TextModel
+    from newsbeam.transforms.classification.text_model import TextModel
 
     labels = ("editorial", "opinion", "sport")
     # A model that always answers editorial 0.45, opinion 0.35, sport 0.2.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, load_config
+from newsbeam.pipeline.config.loader import ConfigError, load_config
 
 
 def write(tmp_path: Path, text: str, name: str = "config.yaml") -> Path:

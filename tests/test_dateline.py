@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from transforms.dateline import split_dateline
+from newsbeam.transforms.extraction.dateline import split_dateline
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import make_article
 
-from transforms.dedup import (
+from newsbeam.transforms.dedup.near import Gain, Redirect
+from newsbeam.transforms.dedup.passes import (
     Comparison,
-    DeduplicateArticles,
     Verdict,
     apply_verdicts,
     canonical_sort_key,
@@ -19,8 +19,8 @@ from transforms.dedup import (
     resolve_group,
     word_jaccard,
 )
-from transforms.near_dedup import Gain, Redirect
-from transforms.records import Article, Duplicate, pack_article
+from newsbeam.transforms.model import Article, Duplicate, pack_article
+from newsbeam.transforms.stages.dedup import DeduplicateArticles
 
 BODY = "The harbour council voted on Thursday to approve a new ferry terminal on the eastern quay."
 

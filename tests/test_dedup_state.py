@@ -11,12 +11,12 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from builders import article_html, make_article, prose
 from test_end_to_end import newsbeam, read_records
 
-from pipeline.config import load_config
-from pipeline.options import beam_options, parse_run_args
-from pipeline.runner import RunFailedError, execute_run
-from transforms.dedup_state import WriteDedupState, node_from_record
-from transforms.minhash import LshParams
-from transforms.near_dedup import node_of
+from newsbeam.pipeline.config.loader import load_config
+from newsbeam.pipeline.config.options import beam_options, parse_run_args
+from newsbeam.pipeline.running.execute import RunFailedError, execute_run
+from newsbeam.transforms.dedup.minhash import LshParams
+from newsbeam.transforms.dedup.near import node_of
+from newsbeam.transforms.dedup.state import WriteDedupState, node_from_record
 
 IN_MEMORY = ("--direct_running_mode", "in_memory", "--quiet")
 
@@ -114,7 +114,7 @@ def test_a_failed_run_leaves_the_state_as_it_was(first_dumps: Path, tmp_path: Pa
     def fail(**_: object) -> dict:
         raise RuntimeError("simulated crash after the pipeline")
 
-    monkeypatch.setattr("pipeline.runner.build_manifest", fail)
+    monkeypatch.setattr("newsbeam.pipeline.running.execute.build_manifest", fail)
     write_page(first_dumps, "late.html", "Late story", prose(300, 5), "https://lantern.example/late")
     options, beam_args = parse_run_args(
         ["--input", str(first_dumps), "--output", str(output), "--state", str(state), "--run-id", "night2"]

@@ -8,8 +8,8 @@ import orjson
 import pytest
 from builders import PARAGRAPHS, article_html, gzip_bytes, warc_bytes
 
-from transforms.dumps import DumpSummary, read_dump, sniff_format
-from transforms.records import Page, Reject
+from newsbeam.transforms.formats.dumps import DumpSummary, read_dump, sniff_format
+from newsbeam.transforms.model import Page, Reject
 
 LIMIT = 5_000_000
 HTML = article_html("Corrin Lines shares rise", PARAGRAPHS, "https://lanternpost.example/business/corrin")

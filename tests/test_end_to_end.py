@@ -12,7 +12,7 @@ import orjson
 import pytest
 from builders import REPO
 
-from transforms.records import ARTICLE_FIELDS
+from newsbeam.transforms.model import ARTICLE_FIELDS
 
 DUMPS = REPO / "examples" / "dumps"
 EXPECTED = json.loads(
@@ -22,12 +22,12 @@ EXPECTED = json.loads(
 
 def newsbeam(*args: str, cwd: Path = REPO, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "newsbeam", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ},
     )
 
 

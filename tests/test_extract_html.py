@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from transforms.extract_html import extract_html
-from transforms.extraction import Extraction
-from transforms.html_metadata import clean_author, normalize_date, normalize_language
+from newsbeam.transforms.extraction.html.extract import extract_html
+from newsbeam.transforms.extraction.html.metadata import clean_author, normalize_date, normalize_language
+from newsbeam.transforms.extraction.result import Extraction
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.extract_text import extract_text, is_caption
-from transforms.extraction import Extraction
+from newsbeam.transforms.extraction.result import Extraction
+from newsbeam.transforms.extraction.text_dump import extract_text, is_caption
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "text"
 SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "000_350eb944aa0d7f3c.txt"

@@ -14,8 +14,12 @@ from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils import counters
 from google.protobuf import json_format
 
-from pipeline.fnapi_fixes import WORKER_PLUGIN, disable_timed_data_flush, release_finished_output_streams
-from pipeline.runner import choose_runner
+from newsbeam.pipeline.compat.fnapi import (
+    WORKER_PLUGIN,
+    disable_timed_data_flush,
+    release_finished_output_streams,
+)
+from newsbeam.pipeline.running.execute import choose_runner
 
 
 def _write_during_a_blocked_flush(stream_factory, flushes_on_a_timer: bool) -> bytes:

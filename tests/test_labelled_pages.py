@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers_bench import load_benchmark
 
-from benchmarks.labelled import load_labelled, run, shingle_scores, summarize
-from transforms.parse import parse_page
-from transforms.records import Article, Page
+_labelled = load_benchmark("labelled")
+load_labelled, run, shingle_scores, summarize = (
+    _labelled.load_labelled, _labelled.run, _labelled.shingle_scores, _labelled.summarize
+)
+from newsbeam.transforms.extraction.page import parse_page
+from newsbeam.transforms.model import Article, Page
 
 ITEMS = load_labelled()
 #: Word 4-gram shingle F1 each page's body must reach against its expected text.

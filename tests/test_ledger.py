@@ -11,7 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline.ledger import (
+from newsbeam.pipeline.cli.watch import complete_files
+from newsbeam.pipeline.running.ledger import (
     InputFile,
     LedgerEntry,
     is_consumed,
@@ -21,11 +22,15 @@ from pipeline.ledger import (
     load_ledger,
     select_files,
 )
-from pipeline.publish import _earlier_part_files, _earlier_state_files, complete_publish, plan_publish
-from pipeline.watch import complete_files
-from transforms.checksum import LEGACY_ALGORITHM, HashingReader, file_checksum
-from transforms.timing import stage_timings
-from transforms.write import staged_name
+from newsbeam.pipeline.running.publish import (
+    _earlier_part_files,
+    _earlier_state_files,
+    complete_publish,
+    plan_publish,
+)
+from newsbeam.transforms.formats.checksum import LEGACY_ALGORITHM, HashingReader, file_checksum
+from newsbeam.transforms.formats.layout import staged_name
+from newsbeam.transforms.runtime.timing import stage_timings
 
 FILE = InputFile("/d/a.html", 100, 1000.0)
 
@@ -227,8 +232,8 @@ def test_publishing_removes_the_partition_folders_a_replaced_run_left_empty(tmp_
 
 
 def test_a_failure_is_described_by_stage_input_file_and_exception():
-    from pipeline.runner import _failure
-    from transforms.read import InputFileError
+    from newsbeam.pipeline.running.execute import _failure
+    from newsbeam.transforms.stages.read import InputFileError
 
     read = _failure(
         InputFileError("/d/x.html: ValueError: bad byte [while running 'Read/Read/ParDo(_ReadFileFn)']"),

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from builders import prose
 
-from transforms.minhash import (
+from newsbeam.transforms.dedup.minhash import (
     BATCH_SIGN_CHUNK,
     SIGN_CHUNK,
     LshParams,

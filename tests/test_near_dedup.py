@@ -11,11 +11,14 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import body, make_article, prose
 
-from transforms.components import ConnectedComponents, large_star, small_star, star_labels
-from transforms.dedup import DeduplicateArticles
-from transforms.dedup_state import node_from_record, state_record
-from transforms.minhash import LshParams
-from transforms.near_dedup import (
+from newsbeam.transforms.dedup.connected_components import (
+    ConnectedComponents,
+    large_star,
+    small_star,
+    star_labels,
+)
+from newsbeam.transforms.dedup.minhash import LshParams
+from newsbeam.transforms.dedup.near import (
     NearDedupSettings,
     Node,
     bucket_pairs,
@@ -28,6 +31,8 @@ from transforms.near_dedup import (
     resolve_cluster,
     verify_pair,
 )
+from newsbeam.transforms.dedup.state import node_from_record, state_record
+from newsbeam.transforms.stages.dedup import DeduplicateArticles
 
 # Three rounds are plenty for these small clusters and keep the Beam graphs of the tests short.
 SETTINGS = NearDedupSettings(lsh=LshParams(bands=18, rows=7), max_rounds=3)

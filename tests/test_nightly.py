@@ -16,9 +16,9 @@ import pytest
 from builders import REPO
 from cli_helpers import FAST, copy_dumps, manifest, newsbeam, stable_manifest, tree
 
-from pipeline.dates import runs_for_dates, yesterday_utc
-from pipeline.options import UsageError, parse_run_args
-from pipeline.runs import list_runs
+from newsbeam.pipeline.cli.runs import list_runs
+from newsbeam.pipeline.config.dates import runs_for_dates, yesterday_utc
+from newsbeam.pipeline.config.options import UsageError, parse_run_args
 
 VISIBLE = ("articles", "duplicates", "rejects", "_runs", "_state")
 
@@ -159,8 +159,8 @@ def test_a_crashed_run_records_nothing_in_the_ledger(tmp_path: Path):
 def test_a_second_concurrent_run_exits_3_before_any_work(tmp_path: Path):
     dumps = copy_dumps(tmp_path / "dumps")
     output = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:20"}
-    command = [sys.executable, "-m", "pipeline", "run", "--input", str(dumps), "--output", str(output)]
+    env = {**os.environ, "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:20"}
+    command = [sys.executable, "-m", "newsbeam", "run", "--input", str(dumps), "--output", str(output)]
     holder = subprocess.Popen(
         [*command, "--run-id", "first", *FAST], cwd=REPO, env=env, stderr=subprocess.PIPE
     )
@@ -287,8 +287,8 @@ def _records(output: Path, run_id: str) -> list[dict]:
 def test_a_run_stopped_by_sigterm_publishes_nothing_and_the_next_run_cleans_up(tmp_path: Path):
     dumps = copy_dumps(tmp_path / "dumps")
     output = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:30"}
-    command = [sys.executable, "-m", "pipeline", "run", "--input", str(dumps), "--output", str(output)]
+    env = {**os.environ, "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:30"}
+    command = [sys.executable, "-m", "newsbeam", "run", "--input", str(dumps), "--output", str(output)]
     process = subprocess.Popen(
         [*command, "--run-id", "stopped", *FAST], cwd=REPO, env=env, stderr=subprocess.DEVNULL
     )

@@ -26,13 +26,13 @@ import memfs
 import pytest
 from builders import REPO
 
-from pipeline import lock
-from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.lock import LockHeldError, OutputLock
-from pipeline.options import beam_options, parse_run_args
-from pipeline.runner import execute_run
-from pipeline.runs import list_runs
+from newsbeam.pipeline.cli import main
+from newsbeam.pipeline.cli.runs import list_runs
+from newsbeam.pipeline.config.loader import load_config
+from newsbeam.pipeline.config.options import beam_options, parse_run_args
+from newsbeam.pipeline.running import lock
+from newsbeam.pipeline.running.execute import execute_run
+from newsbeam.pipeline.running.lock import LockHeldError, OutputLock
 
 DUMPS = REPO / "examples" / "dumps"
 RECORD_FOLDERS = ("articles", "duplicates", "rejects")

@@ -11,7 +11,15 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.parking import BATCHES, LOCATED, Park, ParkedBatch, frame_records, park_folder, read_batch
+from newsbeam.transforms.runtime.parking import (
+    BATCHES,
+    LOCATED,
+    Park,
+    ParkedBatch,
+    frame_records,
+    park_folder,
+    read_batch,
+)
 
 HEADLINES = [
     "Harbour council approves the eastern ferry terminal",

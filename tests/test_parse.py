@@ -8,18 +8,18 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import PARAGRAPHS, article_html
 
-from transforms.deadline import Deadline, ExtractionTimeout
-from transforms.extract_html import extract_html
-from transforms.extraction import Extraction
-from transforms.parse import (
-    ParseArticles,
+from newsbeam.transforms.extraction.deadline import Deadline, ExtractionTimeout
+from newsbeam.transforms.extraction.html.extract import extract_html
+from newsbeam.transforms.extraction.page import (
     article_id,
     build_article,
     content_hash,
     normalize_for_hash,
     parse_page,
 )
-from transforms.records import Article, Page, Provenance, Reject
+from newsbeam.transforms.extraction.result import Extraction
+from newsbeam.transforms.model import Article, Page, Provenance, Reject
+from newsbeam.transforms.stages.parse import ParseArticles
 
 WHERE = Provenance("/d/page.html", 0)
 

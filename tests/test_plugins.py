@@ -13,7 +13,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from plugin_install import DUMPS, EXAMPLE_CONFIG, PLUGIN_PROJECT, install_example_plugin, newsbeam
 from schema_check import validate_output
 
-from transforms.records import Article, Provenance
+from newsbeam.transforms.model import Article, Provenance
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from transforms.progress import ProgressLine, ProgressMonitor, format_progress
+from newsbeam.transforms.runtime.progress import ProgressLine, ProgressMonitor, format_progress
 
 
 def test_workers_tallies_are_summed_against_the_run_total(tmp_path: Path):

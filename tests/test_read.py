@@ -9,8 +9,7 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.read import (
-    ReadPages,
+from newsbeam.transforms.formats.files import (
     estimated_work,
     expand_input,
     is_hidden,
@@ -18,7 +17,8 @@ from transforms.read import (
     spread_order,
     write_listing,
 )
-from transforms.splits import FileRange
+from newsbeam.transforms.formats.ranges import FileRange
+from newsbeam.transforms.stages.read import ReadPages
 
 
 def test_folder_is_read_recursively_and_hidden_files_are_skipped(dumps_dir: Path):

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from transforms.records import Article, Provenance, pack_article, replace_article, unpack_article
+from newsbeam.transforms.model import Article, Provenance, pack_article, replace_article, unpack_article
 
 
 def _article() -> Article:

@@ -23,7 +23,7 @@ import pytest
 from builders import REPO
 from cli_helpers import copy_dumps
 
-from pipeline.dates import yesterday_utc
+from newsbeam.pipeline.config.dates import yesterday_utc
 
 RECIPES = REPO / "examples" / "scheduling"
 
@@ -37,7 +37,7 @@ def site(tmp_path: Path) -> dict[str, Path]:
     shim_folder.mkdir()
     shim = shim_folder / "newsbeam"
     shim.write_text(
-        f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -m pipeline "$@" '
+        f'#!/bin/sh\nexec "{sys.executable}" -m newsbeam "$@" '
         "--direct_running_mode in_memory\n"
     )
     shim.chmod(0o755)

@@ -9,7 +9,7 @@ import pytest
 from plugin_install import DUMPS, newsbeam
 from schema_check import SCHEMA_PATH, validate_output, validator
 
-from transforms.records import ARTICLE_FIELDS, SCHEMA_VERSION
+from newsbeam.transforms.model import ARTICLE_FIELDS, SCHEMA_VERSION
 
 pytest.importorskip("jsonschema")
 

@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 from builders import REPO
 
-from pipeline.config import ConfigError, load_config
+from newsbeam.pipeline.config.loader import ConfigError, load_config
 
 LABELLED = REPO / "examples" / "labelled" / "articles.jsonl"
 
 
 def newsbeam(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "newsbeam", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ},
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import PARAGRAPHS, article_html
 
-from transforms.soup import make_soup
+from newsbeam.transforms.extraction.soup import make_soup
 
 
 def test_soup_of_an_article_page():

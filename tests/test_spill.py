@@ -13,8 +13,8 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.records import pack_value
-from transforms.spill import (
+from newsbeam.transforms.model import pack_value
+from newsbeam.transforms.runtime.spill import (
     SpillingCoGroupByKey,
     SpillingGroupByKey,
     group_runs,
@@ -54,7 +54,7 @@ def test_partitions_are_in_range_and_all_used():
 
 def test_partitions_are_the_same_in_another_process_with_another_hash_seed():
     # Workers are other processes: a key must land in the same partition in each of them.
-    code = f"from transforms.spill import partition_of; print([partition_of(k, 16) for k in {KEYS!r}])"
+    code = f"from newsbeam.transforms.runtime.spill import partition_of; print([partition_of(k, 16) for k in {KEYS!r}])"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert other.stdout.strip() == str([partition_of(key, 16) for key in KEYS])

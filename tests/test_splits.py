@@ -24,16 +24,11 @@ from cli_helpers import FAST, newsbeam
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from transforms.checksum import CHECKSUM_BLOCK, file_checksum
-from transforms.read import RECORD_OFFSETS, ReadPages
-from transforms.records import Page, Reject
-from transforms.splits import (
-    ResolveRecordIndices,
-    find_record_start,
-    plan_ranges,
-    range_offsets,
-    splittable_kind,
-)
+from newsbeam.transforms.formats.checksum import CHECKSUM_BLOCK, file_checksum
+from newsbeam.transforms.formats.ranges import find_record_start, plan_ranges, range_offsets, splittable_kind
+from newsbeam.transforms.model import Page, Reject
+from newsbeam.transforms.stages.read import RECORD_OFFSETS, ReadPages
+from newsbeam.transforms.stages.read_indices import ResolveRecordIndices
 
 MIB = CHECKSUM_BLOCK
 
@@ -214,8 +209,8 @@ def test_a_run_with_split_files_writes_what_a_run_reading_them_whole_writes(tmp_
 
 
 def test_pages_and_rejects_keep_their_types_when_resolved():
-    from transforms.records import Provenance
-    from transforms.splits import resolve_record
+    from newsbeam.transforms.formats.ranges import resolve_record
+    from newsbeam.transforms.model import Provenance
 
     offsets = {("/a", 1): 10}
     reject = Reject.of(Provenance("/a", 2, 1), "malformed_record", "bad")

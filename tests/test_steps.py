@@ -9,10 +9,10 @@ from typing import Any, Literal
 import pytest
 import step_samples
 
-import pipeline.steps as steps
-from pipeline.config import BUILTIN_STEPS, ConfigError, load_config
-from pipeline.param_types import check_value, describe
-from pipeline.steps import StepError, plan_steps
+import newsbeam.pipeline.registry.user_steps as steps
+from newsbeam.pipeline.config.loader import BUILTIN_STEPS, ConfigError, load_config
+from newsbeam.pipeline.registry.params import check_value, describe
+from newsbeam.pipeline.registry.user_steps import StepError, plan_steps
 
 BUILTIN = ("parse", "boilerplate", "dedup", "classify")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import packaged_config_path
-from transforms.taxonomy import TaxonomyError, build_taxonomy, load_taxonomy
+from newsbeam.pipeline.config.loader import packaged_config_path
+from newsbeam.transforms.classification.taxonomy import TaxonomyError, build_taxonomy, load_taxonomy
 
 
 def test_packaged_taxonomy_has_the_default_sections():

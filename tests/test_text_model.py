@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from transforms.text_model import (
+from newsbeam.transforms.classification.text_model import (
     ModelError,
     feature_ids,
     load_model,

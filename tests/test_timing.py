@@ -8,7 +8,7 @@ import apache_beam as beam
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.timing import StageClock, last_outputs
+from newsbeam.transforms.runtime.timing import StageClock, last_outputs
 
 
 def test_stage_clock_passes_elements_on_and_records_when_its_bundles_finished():

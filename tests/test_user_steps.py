@@ -12,8 +12,13 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from builders import PARAGRAPHS
 
-from transforms.records import Article, Provenance, Reject
-from transforms.user_steps import ApplyUserStep, UserStepError, apply_article_step, extra_problem
+from newsbeam.transforms.model import Article, Provenance, Reject
+from newsbeam.transforms.stages.user_steps import (
+    ApplyUserStep,
+    UserStepError,
+    apply_article_step,
+    extra_problem,
+)
 
 
 def article(number: int, body: str = "\n\n".join(PARAGRAPHS), source: str = "lanternpost.example") -> Article:

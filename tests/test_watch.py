@@ -29,11 +29,11 @@ def manifests(output: Path) -> list[dict]:
 def test_watch_runs_on_complete_new_files_and_stops_after_sigterm(tmp_path: Path):
     incoming, output = tmp_path / "incoming", tmp_path / "out"
     incoming.mkdir()
-    command = [sys.executable, "-m", "pipeline", "watch", "--input", str(incoming), "--output", str(output)]
+    command = [sys.executable, "-m", "newsbeam", "watch", "--input", str(incoming), "--output", str(output)]
     watcher = subprocess.Popen(
         [*command, "--every", "0.3", *FAST],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ},
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -71,11 +71,11 @@ def test_sigterm_during_a_run_lets_that_run_publish_first(tmp_path: Path):
         (DUMPS / "dailycourier/2025-03-11-green-line-corridor-opens.txt").read_bytes()
     )
     (incoming / ".done").write_text("")  # the whole folder is complete
-    command = [sys.executable, "-m", "pipeline", "watch", "--input", str(incoming), "--output", str(output)]
+    command = [sys.executable, "-m", "newsbeam", "watch", "--input", str(incoming), "--output", str(output)]
     watcher = subprocess.Popen(
         [*command, "--every", "0.3", *FAST],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:3"},
+        env={**os.environ, "NEWSBEAM_TEST_PAUSE_AT": "pipeline-done:3"},
         stderr=subprocess.DEVNULL,
     )
     try:

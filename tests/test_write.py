@@ -10,9 +10,10 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from builders import make_article
 
-from transforms.dumps import DumpSummary
-from transforms.records import Duplicate, Provenance, Reject
-from transforms.write import WriteRun, article_partition, publication_date, staged_name
+from newsbeam.transforms.formats.dumps import DumpSummary
+from newsbeam.transforms.formats.layout import article_partition, publication_date, staged_name
+from newsbeam.transforms.model import Duplicate, Provenance, Reject
+from newsbeam.transforms.stages.write import WriteRun
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,12 @@
+"""Beam plugin for the DirectRunner's worker processes: applies :mod:`pipeline.fnapi_fixes` there.
+
+``multi_processing`` workers are fresh Python processes; Beam imports the modules named in the
+pipeline's ``--beam_plugins`` when one starts, before it serves any bundle. newsbeam's runner
+names this module there (:func:`pipeline.runner.choose_runner`).
+"""
+
+from __future__ import annotations
+
+from newsbeam.pipeline.compat.fnapi import release_finished_output_streams
+
+release_finished_output_streams()

@@ -1,0 +1,86 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+
+import orjson
+
+from newsbeam.transforms.model import Article, Duplicate, Reject
+
+__all__ = [
+    "WRITTEN_SUMMARY",
+    "article_partition",
+    "encode_line",
+    "part_file_name",
+    "publication_date",
+    "staged_name",
+]
+
+WRITTEN_SUMMARY = "_written.json"
+
+
+_UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
+
+
+def publication_date(published_at: str | None) -> str:
+    """The UTC calendar date of an ISO 8601 timestamp, or ``unknown``."""
+    if not published_at:
+        return "unknown"
+    try:
+        moment = datetime.fromisoformat(published_at.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return date.fromisoformat(published_at[:10]).isoformat()
+        except ValueError:
+            return "unknown"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date().isoformat()
+
+
+def _path_value(value: str | None) -> str:
+    cleaned = _UNSAFE.sub("-", value or "").strip("-.")
+    return cleaned or "unknown"
+
+
+def article_partition(article: Article, partition_by: Sequence[str]) -> str:
+    """``articles/section=world/date=2025-03-14`` for ``partition_by=("section", "date")``."""
+    values = {
+        "section": article.section,
+        "date": publication_date(article.published_at),
+        "source": article.source,
+        "language": article.language,
+    }
+    parts = [f"{field}={_path_value(values[field])}" for field in partition_by]
+    return "/".join(["articles", *parts])
+
+
+def encode_line(record: Article | Duplicate | Reject, run_id: str) -> bytes:
+    fields = record.to_record()
+    fields["run_id"] = run_id
+    return orjson.dumps(fields) + b"\n"
+
+
+def part_file_name(run_id: str, shard: int) -> str:
+    return f"part-{run_id}-{shard:05d}.jsonl"
+
+
+STAGED_PARTS = "parts"
+
+
+#: Folders the staged part files are hashed into. In a first measurement, 8,000 files in one
+#: folder took 0.3 to 3.2 s to create against 0.4 to 0.6 s over 256 folders (and 1.0 to 5.0 s
+#: nested by partition, plus 0.8 s to remove). A later one, on the same disk, found 256
+#: folders anywhere from 0.2 to 3.5 s, by the disk's writeback state: the buckets do not make
+#: creating files reliably faster; they keep each folder small, for 256 small folders.
+STAGED_BUCKETS = 256
+
+
+def staged_name(relative: str) -> str:
+    """Where the part file of final path ``relative`` waits in the staging folder."""
+    bucket = zlib.crc32(relative.encode("utf-8")) % STAGED_BUCKETS
+    return f"{STAGED_PARTS}/{bucket:02x}/{relative.replace('/', '~')}"

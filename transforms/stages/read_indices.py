@@ -1,0 +1,51 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import apache_beam as beam
+
+from newsbeam.transforms.formats.ranges import resolve_record
+from newsbeam.transforms.model import Article, Duplicate, Reject
+from newsbeam.transforms.runtime.parking import BATCHES, Park, ParkedBatch, read_batch
+
+__all__ = ["ResolveRecordIndices"]
+
+
+class ResolveRecordIndices(beam.PTransform):
+    """Give every page of a split file its record index in the whole file (module docstring).
+
+    Applied to a PCollection of articles or rejects; ``offsets`` is the read stage's
+    singleton ``record_offsets`` (:func:`range_offsets` of every range of the split files).
+    The records wait for it parked in ``park_folder`` (:mod:`transforms.parking`), as
+    ``encode`` makes them (a pickle by default).
+    """
+
+    def __init__(
+        self,
+        offsets: beam.PCollection,
+        park_folder: str | None = None,
+        encode: Callable[[Any], bytes] = pickle.dumps,
+        decode: Callable[[bytes], Any] = pickle.loads,
+    ) -> None:
+        super().__init__()
+        self._offsets = offsets
+        self._park_folder = park_folder
+        self._encode = encode
+        self._decode = decode
+
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
+        parked = records | "Park" >> Park(self._park_folder, self._encode)
+        return parked[BATCHES] | "Resolve" >> beam.FlatMap(
+            _resolved_batch, beam.pvalue.AsSingleton(self._offsets), decode=self._decode
+        )
+
+
+def _resolved_batch(
+    batch: ParkedBatch, offsets: Mapping[tuple[str, int], int], decode: Callable[[bytes], Any]
+) -> Iterator[Article | Reject | Duplicate]:
+    for record in read_batch(batch):
+        yield resolve_record(decode(record), offsets)
