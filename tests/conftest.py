@@ -29,7 +29,7 @@ def _run_test_pipelines_like_newsbeam(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     from apache_beam.runners.direct.direct_runner import DirectRunner
 
-    from newsbeam.pipeline.running.execute import choose_runner
+    from newsbeam.pipeline.running.runners import choose_runner
 
     def run_pipeline(self: DirectRunner, pipeline, options):  # noqa: ANN001 - Beam's signature
         return choose_runner(options).run_pipeline(pipeline, options)

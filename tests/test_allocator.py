@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from newsbeam.pipeline.running.memory import (
+from newsbeam.pipeline.compat.allocator import (
     MMAP_THRESHOLD_BYTES,
     TRIM_THRESHOLD_BYTES,
     keep_memory_returnable,

@@ -17,6 +17,7 @@ from newsbeam.pipeline.running.execute import RunFailedError, execute_run
 from newsbeam.transforms.dedup.minhash import LshParams
 from newsbeam.transforms.dedup.near import node_of
 from newsbeam.transforms.dedup.state import WriteDedupState, node_from_record
+from newsbeam.transforms.runtime.shuffle import OnDiskShuffle
 
 IN_MEMORY = ("--direct_running_mode", "in_memory", "--quiet")
 
@@ -144,7 +145,8 @@ def test_state_shards_hold_every_kept_node_once_sorted_by_id(tmp_path: Path, par
     nodes = [node_of(make_article(id=i, body=body), params) for i, body in zip(stories, bodies, strict=True)]
     park = str(tmp_path / "staging" / "_parked" / "state") if parked else None
     run_id = "20250310T000000Z"
-    writer = WriteDedupState(str(tmp_path / "state"), run_id, params, per_file=2, park_folder=park)
+    shuffle = OnDiskShuffle(park) if park else None
+    writer = WriteDedupState(str(tmp_path / "state"), run_id, params, per_file=2, shuffle=shuffle)
     with TestPipeline() as pipeline:
         _ = pipeline | beam.Create(nodes) | writer
     shards = sorted((tmp_path / "state" / "dedup").glob(f"shard-{run_id}-*.jsonl"))

@@ -19,7 +19,7 @@ from newsbeam.pipeline.compat.fnapi import (
     disable_timed_data_flush,
     release_finished_output_streams,
 )
-from newsbeam.pipeline.running.execute import choose_runner
+from newsbeam.pipeline.running.runners import choose_runner
 
 
 def _write_during_a_blocked_flush(stream_factory, flushes_on_a_timer: bool) -> bytes:

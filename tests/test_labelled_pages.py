@@ -13,7 +13,10 @@ from helpers_bench import load_benchmark
 
 _labelled = load_benchmark("labelled")
 load_labelled, run, shingle_scores, summarize = (
-    _labelled.load_labelled, _labelled.run, _labelled.shingle_scores, _labelled.summarize
+    _labelled.load_labelled,
+    _labelled.run,
+    _labelled.shingle_scores,
+    _labelled.summarize,
 )
 from newsbeam.transforms.extraction.page import parse_page
 from newsbeam.transforms.model import Article, Page

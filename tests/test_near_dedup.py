@@ -32,6 +32,7 @@ from newsbeam.transforms.dedup.near import (
     verify_pair,
 )
 from newsbeam.transforms.dedup.state import node_from_record, state_record
+from newsbeam.transforms.runtime.shuffle import OnDiskShuffle
 from newsbeam.transforms.stages.dedup import DeduplicateArticles
 
 # Three rounds are plenty for these small clusters and keep the Beam graphs of the tests short.
@@ -220,7 +221,7 @@ def test_at_the_round_bound_components_are_split_never_merged():
 
 
 @contextlib.contextmanager
-def run_dedup(articles, settings=SETTINGS, state=(), park_folder=None):
+def run_dedup(articles, settings=SETTINGS, state=(), folder=None):
     """Kept ``(id, duplicate_count)``, ``dups`` ``(id, duplicate_of, kind)``, ``state`` ids; runs on exit."""
     results = {}
     with TestPipeline() as pipeline:
@@ -228,7 +229,7 @@ def run_dedup(articles, settings=SETTINGS, state=(), park_folder=None):
             "articles": pipeline | "Articles" >> beam.Create(articles),
             "state": pipeline | "State" >> beam.Create(list(state)),
         }
-        out = inputs | DeduplicateArticles(settings, park_folder=park_folder)
+        out = inputs | DeduplicateArticles(settings, shuffle=OnDiskShuffle(folder) if folder else None)
         results["kept"] = out["articles"] | "Kept" >> beam.Map(lambda a: (a.id, a.extra["duplicate_count"]))
         results["dups"] = out["duplicates"] | "Dups" >> beam.Map(lambda d: (d.id, d.duplicate_of, d.kind))
         results["state"] = out["state"] | "State ids" >> beam.Map(lambda n: n.id)
@@ -263,7 +264,7 @@ def wire():
 def test_a_syndicated_copy_is_a_near_duplicate_and_its_exact_copy_follows(wire, parked, tmp_path):
     original, syndicated, verbatim = wire
     folder = str(tmp_path / "dedup") if parked else None
-    with run_dedup([original, syndicated, verbatim], park_folder=folder) as results:
+    with run_dedup([original, syndicated, verbatim], folder=folder) as results:
         assert_that(results["kept"], equal_to([("orig", 2)]), label="kept")
         assert_that(
             results["dups"], equal_to([("synd", "orig", "near"), ("verb", "orig", "near")]), label="dups"

@@ -17,7 +17,6 @@ from newsbeam.transforms.runtime.parking import (
     Park,
     ParkedBatch,
     frame_records,
-    park_folder,
     read_batch,
 )
 
@@ -52,7 +51,7 @@ def _check_parking(folder: str | None, records_per_batch: int, sizes: list[int])
 
 
 def test_records_parked_in_files_come_back_whole_in_batches_of_the_given_size(tmp_path: Path) -> None:
-    folder = park_folder(str(tmp_path / "staging"), "boilerplate")
+    folder = str(tmp_path / "staging" / "_parked" / "boilerplate")
     _check_parking(folder, records_per_batch=2, sizes=[2, 2, 1])
     files = sorted((tmp_path / "staging" / "_parked" / "boilerplate").iterdir())
     assert len(files) == 3 and all(path.suffix == ".bin" for path in files)

@@ -36,10 +36,7 @@ def site(tmp_path: Path) -> dict[str, Path]:
     shim_folder = tmp_path / "bin"
     shim_folder.mkdir()
     shim = shim_folder / "newsbeam"
-    shim.write_text(
-        f'#!/bin/sh\nexec "{sys.executable}" -m newsbeam "$@" '
-        "--direct_running_mode in_memory\n"
-    )
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m newsbeam "$@" --direct_running_mode in_memory\n')
     shim.chmod(0o755)
     (tmp_path / "log").mkdir()
     return {

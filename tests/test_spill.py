@@ -14,6 +14,7 @@ from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from newsbeam.transforms.model import pack_value
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle
 from newsbeam.transforms.runtime.spill import (
     SpillingCoGroupByKey,
     SpillingGroupByKey,
@@ -54,7 +55,10 @@ def test_partitions_are_in_range_and_all_used():
 
 def test_partitions_are_the_same_in_another_process_with_another_hash_seed():
     # Workers are other processes: a key must land in the same partition in each of them.
-    code = f"from newsbeam.transforms.runtime.spill import partition_of; print([partition_of(k, 16) for k in {KEYS!r}])"
+    code = (
+        "from newsbeam.transforms.runtime.spill import partition_of; "
+        f"print([partition_of(k, 16) for k in {KEYS!r}])"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert other.stdout.strip() == str([partition_of(key, 16) for key in KEYS])
@@ -92,14 +96,15 @@ def test_a_run_cut_short_or_miscounted_is_an_error(tmp_path: Path):
 
 @pytest.mark.parametrize("spilled", [False, True], ids=["beam-group", "spilled"])
 def test_groups_equal_those_of_group_by_key(tmp_path: Path, spilled: bool):
-    folder = str(tmp_path / "shuffles") if spilled else None
+    folder = str(tmp_path / "shuffles")
+    # A tiny buffer and few partitions: several files, runs of one key in several files.
+    group = (
+        SpillingGroupByKey(folder, partitions=2, buffer_bytes=40)
+        if spilled
+        else InRunnerShuffle().group_by_key()
+    )
     with TestPipeline() as pipeline:
-        grouped = (
-            pipeline
-            | beam.Create(PICKUPS)
-            # A tiny buffer and few partitions: several files, runs of one key in several files.
-            | SpillingGroupByKey(folder, partitions=2, buffer_bytes=40)
-        )
+        grouped = pipeline | beam.Create(PICKUPS) | group
         assert_that(grouped | beam.Map(_sorted_groups), equal_to(EXPECTED))
     files = sorted((tmp_path / "shuffles").iterdir()) if spilled else []
     assert len(files) == (len(PICKUPS) if spilled else 0)  # every record filled the buffer
@@ -111,13 +116,14 @@ def test_lists_of_pairs_group_as_their_pairs_would(tmp_path: Path, spilled: bool
     by_site: dict[str, list[tuple[str, str]]] = {}
     for story, site in PICKUPS:
         by_site.setdefault(site, []).append((story, site))
-    folder = str(tmp_path / "shuffles") if spilled else None
+    folder = str(tmp_path / "shuffles")
+    group = (
+        SpillingGroupByKey(folder, partitions=2, buffer_bytes=40, lists=True)
+        if spilled
+        else InRunnerShuffle().group_by_key(lists=True)
+    )
     with TestPipeline() as pipeline:
-        grouped = (
-            pipeline
-            | beam.Create(list(by_site.values()))
-            | SpillingGroupByKey(folder, partitions=2, buffer_bytes=40, lists=True)
-        )
+        grouped = pipeline | beam.Create(list(by_site.values())) | group
         assert_that(grouped | beam.Map(_sorted_groups), equal_to(EXPECTED))
 
 

@@ -10,7 +10,8 @@ import pytest
 import step_samples
 
 import newsbeam.pipeline.registry.user_steps as steps
-from newsbeam.pipeline.config.loader import BUILTIN_STEPS, ConfigError, load_config
+from newsbeam.pipeline.config.loader import ConfigError, load_config
+from newsbeam.pipeline.registry.builtin import BUILTIN_STEPS
 from newsbeam.pipeline.registry.params import check_value, describe
 from newsbeam.pipeline.registry.user_steps import StepError, plan_steps
 
@@ -150,7 +151,7 @@ def test_config_carries_user_steps_and_reports_errors_as_config_errors(tmp_path:
     config = load_config(path)
     assert config.steps == ("parse", "no_ferries", "dedup", "classify")
     assert config.user_steps["no_ferries"].params == {"word": "ferry"}
-    assert BUILTIN_STEPS == BUILTIN
+    assert tuple(BUILTIN_STEPS) == BUILTIN
     path.write_text("steps:\n  - parse\n  - use: step_samples:drop_if\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="needs the parameter 'word'"):
         load_config(path)

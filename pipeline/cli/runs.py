@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from apache_beam.io.filesystems import FileSystems
 
+from newsbeam.pipeline.cli.common import EXIT_OK, EXIT_USAGE
 from newsbeam.pipeline.running.lock import live_holder
 from newsbeam.pipeline.running.publish import child_names, pending_journals
 
@@ -95,19 +97,19 @@ def format_runs(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def main(argv: list[str]) -> int:
+def main(argv: Sequence[str]) -> int:
     """``newsbeam runs``; the exit status."""
     parser = argparse.ArgumentParser(prog="newsbeam runs", description="List the runs of an output folder.")
     parser.add_argument("--output", required=True, metavar="DIR")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
     try:
-        known = parser.parse_args(argv)
+        known = parser.parse_args(list(argv))
     except SystemExit as exit_:
-        return 2 if exit_.code else 0
+        return EXIT_USAGE if exit_.code else EXIT_OK
     rows = list_runs(known.output.rstrip("/") or "/")
     if known.json:
         for row in rows:
             print(json.dumps(row, sort_keys=True))
     else:
         print(format_runs(rows))
-    return 0
+    return EXIT_OK

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from newsbeam.pipeline.cli.common import EXIT_OK, EXIT_USAGE, error
 from newsbeam.pipeline.config.loader import ConfigError, load_config
 from newsbeam.transforms.classification.labelled import LabelledError, read_labelled, scores
 from newsbeam.transforms.classification.taxonomy import Taxonomy
@@ -35,8 +36,6 @@ from newsbeam.transforms.classification.text_model import (
 )
 
 __all__ = ["main"]
-
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,19 +72,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if exit_.code else EXIT_OK
     remote = _first_remote_path(args)
     if remote:
-        print(
-            f"newsbeam: error: newsbeam sections reads and writes local files only, not {remote!r}; "
-            "copy it to this machine first",
-            file=sys.stderr,
-            flush=True,
+        error(
+            f"newsbeam sections reads and writes local files only, not {remote!r}; "
+            "copy it to this machine first"
         )
         return EXIT_USAGE
     try:
         if args.command == "train":
             return _train(args)
         return _evaluate(args)
-    except (LabelledError, ModelError) as error:
-        print(f"newsbeam: error: {error}", file=sys.stderr, flush=True)
+    except (LabelledError, ModelError) as failure:
+        error(str(failure))
         return EXIT_USAGE
 
 

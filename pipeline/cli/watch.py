@@ -19,13 +19,13 @@ import argparse
 import dataclasses
 import posixpath
 import signal
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsbeam.pipeline.cli.common import EXIT_OK, EXIT_USAGE, error
 from newsbeam.pipeline.config.loader import Config, ConfigError, load_config
 from newsbeam.pipeline.config.options import (
     RunOptions,
@@ -130,7 +130,7 @@ def _stop_on_signals(stop: threading.Event, say: Callable[[str], Any]) -> None:
         signal.signal(signal.SIGTERM, handle)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: Sequence[str]) -> int:
     """``newsbeam watch``: 0 when stopped, 2 on bad usage."""
     extra = argparse.ArgumentParser(add_help=False)
     extra.add_argument("--every", type=float, default=60.0)
@@ -141,8 +141,8 @@ def main(argv: list[str]) -> int:
             "Poll every SECONDS (default 60) and run over new complete files (size stable across two\n"
             "polls, or a NAME.done / folder .done marker); SIGINT/SIGTERM stop after the run in progress."
         )
-        return 0
-    known, rest = extra.parse_known_args(argv)
+        return EXIT_OK
+    known, rest = extra.parse_known_args(list(argv))
     try:
         if known.every <= 0 or known.max_runs < 0:
             raise UsageError("--every must be positive and --max-runs not negative")
@@ -153,10 +153,10 @@ def main(argv: list[str]) -> int:
         options = beam_options(beam_args)
         check_locations(template.output, template.state)
     except SystemExit as exit_:
-        return 2 if exit_.code else 0
-    except (UsageError, ConfigError) as error:
-        print(f"newsbeam: error: {error}", file=sys.stderr, flush=True)
-        return 2
+        return EXIT_USAGE if exit_.code else EXIT_OK
+    except (UsageError, ConfigError) as failure:
+        error(str(failure))
+        return EXIT_USAGE
     configure_logging(template.log_format, template.quiet)
     watch(template, config, options, known.every, say=log, max_runs=known.max_runs)
-    return 0
+    return EXIT_OK

@@ -1,8 +1,7 @@
-"""Beam plugin for the DirectRunner's worker processes: applies :mod:`pipeline.fnapi_fixes` there.
+"""Beam plugin for the DirectRunner's worker processes: applies :mod:`.fnapi`'s worker-side fix there.
 
 ``multi_processing`` workers are fresh Python processes; Beam imports the modules named in the
-pipeline's ``--beam_plugins`` when one starts, before it serves any bundle. newsbeam's runner
-names this module there (:func:`pipeline.runner.choose_runner`).
+pipeline's ``--beam_plugins`` when one starts, before it serves any bundle.
 """
 
 from __future__ import annotations

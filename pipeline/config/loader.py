@@ -1,107 +1,43 @@
 """Loading and validating newsbeam's YAML configuration.
 
-The packaged ``configs/default.yaml`` holds every setting with its default. A user's
-file (``--config``) is merged over it: mappings key by key, lists and scalars replaced.
+The packaged ``configs/default.yaml`` holds every setting with its default
+(``docs/configuration.md``). A user's file (``--config``) is merged over it: mappings key
+by key, lists and scalars replaced.
 Validation happens here, once, before any work starts; it raises :class:`ConfigError`
 with one sentence naming the key and what is wrong, which the CLI turns into exit 2.
 
-The result is a :class:`Config`: plain, frozen settings objects that the transforms
-take as constructor arguments, so no stage reads files or globals of its own.
+The result is a :class:`~.settings.Config` (:mod:`.settings`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from newsbeam.pipeline.registry.user_steps import StepError, StepPlan, UserStep, plan_steps
+from newsbeam.pipeline.config.settings import (
+    PARTITION_FIELDS,
+    BoilerplateSettings,
+    ClassifySettings,
+    Config,
+    ConfigError,
+    DedupSettings,
+    ParseSettings,
+    WriteSettings,
+)
+from newsbeam.pipeline.registry.builtin import BUILTIN_STEPS
+from newsbeam.pipeline.registry.user_steps import StepError, StepPlan, plan_steps
 from newsbeam.transforms.classification.cascade import DEFAULT_CONFIDENCE
 from newsbeam.transforms.classification.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from newsbeam.transforms.classification.text_model import ModelError, packaged_model_path, read_header
 from newsbeam.transforms.dedup.minhash import LshParams, choose_bands
 from newsbeam.transforms.dedup.near import PREFERENCES, NearDedupSettings
 from newsbeam.transforms.formats.checksum import CHECKSUM_BLOCK
-from newsbeam.transforms.stages.read import DEFAULT_SPLIT_BYTES
 
-__all__ = [
-    "BUILTIN_STEPS",
-    "PARTITION_FIELDS",
-    "ClassifySettings",
-    "Config",
-    "ConfigError",
-    "DedupSettings",
-    "ParseSettings",
-    "WriteSettings",
-    "load_config",
-    "packaged_config_path",
-    "packaged_model_path",
-]
-
-BUILTIN_STEPS = ("parse", "boilerplate", "dedup", "classify")
-PARTITION_FIELDS = ("section", "date", "source", "language")
-
-
-class ConfigError(ValueError):
-    """A configuration that cannot be run; the message is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class ParseSettings:
-    min_words: int
-    max_page_bytes: int
-    #: Per-page extraction budget; see transforms.deadline.
-    timeout_seconds: float = 5.0
-    #: Big JSONL and WARC files are read in ranges of this many bytes; see transforms.splits.
-    split_bytes: int = DEFAULT_SPLIT_BYTES
-
-
-@dataclass(frozen=True)
-class BoilerplateSettings:
-    min_pages: int
-
-
-@dataclass(frozen=True)
-class ClassifySettings:
-    taxonomy: Taxonomy
-    min_confidence: float
-    #: the user's text model file (``classify.model``), checked; ``None``: the packaged model
-    model_path: str | None
-    #: confidence of each structural signal (``override``, ``metadata``, ``breadcrumb``, ``url``)
-    confidence: dict[str, float]
-
-
-@dataclass(frozen=True)
-class DedupSettings:
-    #: None when near-duplicate detection is off.
-    near: NearDedupSettings | None
-    duplicate_urls_cap: int
-
-
-@dataclass(frozen=True)
-class WriteSettings:
-    partition_by: tuple[str, ...]
-    max_records_per_file: int
-
-
-@dataclass(frozen=True)
-class Config:
-    parse: ParseSettings
-    boilerplate: BoilerplateSettings
-    classify: ClassifySettings
-    dedup: DedupSettings
-    write: WriteSettings
-    steps: tuple[str, ...]
-    #: sha256 of the merged settings and the taxonomy, recorded in the manifest.
-    sha256: str
-    source: str
-    #: The user steps named in ``steps``, by name (pipeline/steps.py).
-    user_steps: Mapping[str, UserStep] = field(default_factory=dict)
+__all__ = ["Config", "ConfigError", "load_config", "packaged_config_path", "packaged_model_path"]
 
 
 def packaged_config_path() -> Path:
@@ -337,7 +273,7 @@ def _seconds(section: dict[str, Any], key: str, where: str) -> float:
 def _steps(steps: Any) -> StepPlan:
     """Built-in step names and user steps, resolved and checked by pipeline/steps.py."""
     try:
-        return plan_steps(steps, BUILTIN_STEPS)
+        return plan_steps(steps, tuple(BUILTIN_STEPS))
     except StepError as error:
         raise ConfigError(str(error)) from error
 

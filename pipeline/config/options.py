@@ -21,10 +21,11 @@ from apache_beam.options.pipeline_options import (
     WorkerOptions,
 )
 
+from newsbeam.pipeline.compat.limits import unsupported_runner
+from newsbeam.pipeline.running.runners import uses_direct_runner
+
 __all__ = ["RunOptions", "UsageError", "beam_options", "default_run_id", "parse_run_args"]
 
-#: The runners we choose ourselves when the user names none, or names the DirectRunner.
-DIRECT_RUNNER_NAMES = {None, "DirectRunner", "directrunner", "direct"}
 DEFAULT_RUNNING_MODE = "multi_processing"
 
 
@@ -179,14 +180,9 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
         raise UsageError(
             f"unknown option {typed}: it is neither newsbeam's (see `newsbeam run --help`) nor Beam's"
         )
-    runner = str(options.view_as(StandardOptions).runner or "")
-    if "dask" in runner.lower():
-        # Measured: Beam 2.77's DaskRunner drops the output of some branches of newsbeam's graph
-        # and still reports success, so a run would publish a manifest that lies.
-        raise UsageError(
-            f"--runner {runner} is not supported: in Beam 2.77 it loses output in pipelines with "
-            "several branches and reports success; use the DirectRunner, Flink, Spark or Dataflow"
-        )
+    refused = unsupported_runner(str(options.view_as(StandardOptions).runner or ""))
+    if refused:
+        raise UsageError(refused)
     direct = options.view_as(DirectOptions)
     explicit = {arg.split("=", 1)[0].lstrip("-") for arg in beam_args if arg.startswith("--")}
     if "default_sdk_harness_log_level" not in explicit:
@@ -201,7 +197,3 @@ def beam_options(beam_args: Sequence[str]) -> PipelineOptions:
     # and the like would be missing on the driver. Hand them over now.
     FileSystems.set_options(options)
     return options
-
-
-def uses_direct_runner(options: PipelineOptions) -> bool:
-    return options.view_as(StandardOptions).runner in DIRECT_RUNNER_NAMES

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
+from newsbeam.pipeline.registry.builtin import BUILTIN_STEPS
 from newsbeam.pipeline.registry.user_steps import (
     ENTRY_POINT_GROUP,
     StepError,
@@ -17,36 +17,19 @@ from newsbeam.pipeline.registry.user_steps import (
     step_parameters,
 )
 
-__all__ = ["BUILTIN_DOCS", "format_catalog"]
+__all__ = ["format_catalog"]
 
-#: One line per built-in step, and the config settings (``section.key``) that steer it.
-BUILTIN_DOCS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "parse": (
-        "extract each page's article; pages with too few words, or lists of teasers, become not_article",
-        ("parse.min_words", "read.max_page_bytes"),
-    ),
-    "boilerplate": (
-        "remove paragraphs found on many articles of one source in the run",
-        ("boilerplate.min_pages",),
-    ),
-    "dedup": ("keep exact copies and re-crawls once; the others become duplicate records", ()),
-    "classify": (
-        "give each article a section of the taxonomy (metadata, breadcrumbs, URL, text)",
-        ("classify.taxonomy", "classify.min_confidence"),
-    ),
-}
 _INDENT = " " * 4
 
 
-def format_catalog(builtin: Sequence[str], defaults: dict[str, Any]) -> str:
+def format_catalog(defaults: dict[str, Any]) -> str:
     """The text ``newsbeam steps`` prints; ``defaults`` are the packaged settings."""
-    width = max([len(name) for name in builtin] + [len(name) for name, _ in installed_steps()] + [11])
+    width = max([len(name) for name in BUILTIN_STEPS] + [len(name) for name, _ in installed_steps()] + [11])
     lines = ["Built-in steps (list them by name under `steps`; they take their settings from the config):"]
-    for name in builtin:
-        doc, settings = BUILTIN_DOCS.get(name, ("", ()))
-        lines.append(f"  {name.ljust(width)}  {doc}".rstrip())
-        if settings:
-            values = ", ".join(f"{key}={_setting(defaults, key)}" for key in settings)
+    for step in BUILTIN_STEPS.values():
+        lines.append(f"  {step.name.ljust(width)}  {step.doc}".rstrip())
+        if step.settings:
+            values = ", ".join(f"{key}={_setting(defaults, key)}" for key in step.settings)
             lines.append(f"  {' ' * width}  settings: {values}")
     lines.append(f"  {'read, write'.ljust(width)}  implicit first and last steps; may be listed only there")
     lines.append("")

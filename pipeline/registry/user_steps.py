@@ -35,6 +35,7 @@ from typing import Any
 
 import apache_beam as beam
 
+from newsbeam.pipeline.registry.base import StepContext, StepOutput
 from newsbeam.pipeline.registry.params import check_value, describe, parameter_hints
 
 __all__ = [
@@ -93,6 +94,13 @@ class UserStep:
         if self.kind == "function":
             return functools.partial(self.target, **self.params)
         return self.target(**self.params)
+
+    def apply(self, stream: beam.PCollection, context: StepContext) -> StepOutput:
+        """Add the step after the articles of ``stream`` (see :class:`~.base.Step`)."""
+        from newsbeam.transforms.stages.user_steps import ApplyUserStep
+
+        stepped = stream | f"Step {self.name}" >> ApplyUserStep(self.name, self.instantiate(), self.on_error)
+        return StepOutput(stepped["articles"], rejects=(stepped["rejects"],))
 
 
 @dataclass(frozen=True)

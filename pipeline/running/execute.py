@@ -1,19 +1,12 @@
 """Running one ``newsbeam run``: lock, recover, select new files, run the pipeline, publish.
 
-Which Beam runner executes the pipeline (:func:`choose_runner`): with no ``--runner``,
-or ``--runner DirectRunner``, newsbeam uses the engine behind Beam's DirectRunner, the
-``FnApiRunner``, directly, and by default in ``multi_processing`` mode with one worker
-per core (at most 8). It does not let the DirectRunner pick the Prism runner for it:
-Beam 2.77's DirectRunner first tries to download Prism's binary, which needs the
-internet, and Prism ignores ``--direct_running_mode``. Name any other runner
-(``PrismRunner``, ``DataflowRunner``, ``FlinkRunner``, ``SparkRunner``, ``PortableRunner``)
-and Beam runs it as usual.
-
 A run (:func:`execute_run`) takes the output lock before anything else, completes an
-interrupted publish or removes what a crashed run staged (``pipeline/publish.py``), lists
-its inputs and leaves out the files the ledger says earlier runs consumed
-(``pipeline/ledger.py``), runs the pipeline on the rest, stages its ledger shard and
-publishes everything at once. The lock is released on every path out.
+interrupted publish or removes what a crashed run staged (:mod:`.publish`), lists its
+inputs and leaves out the files the ledger says earlier runs consumed (:mod:`.ledger`),
+runs the pipeline on the rest (on the runner :mod:`.runners` chooses), stages its ledger
+shard and publishes everything at once. The lock is released on every path out.
+:func:`check_inputs` and :func:`check_locations` run before any of it, so bad usage stops
+the command with exit 2 before any work.
 """
 
 from __future__ import annotations
@@ -29,16 +22,11 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions, SetupOptions, StandardOptions
-from apache_beam.runners.runner import PipelineRunner
+from apache_beam.options.pipeline_options import PipelineOptions
 
-from newsbeam.pipeline.compat.fnapi import (
-    WORKER_PLUGIN,
-    disable_timed_data_flush,
-    release_finished_output_streams,
-)
+from newsbeam.pipeline.compat.limits import unsupported_scheme
 from newsbeam.pipeline.config.loader import Config
-from newsbeam.pipeline.config.options import RunOptions, UsageError, uses_direct_runner
+from newsbeam.pipeline.config.options import RunOptions, UsageError
 from newsbeam.pipeline.running.graph import build_pipeline
 from newsbeam.pipeline.running.ledger import (
     InputFile,
@@ -51,7 +39,6 @@ from newsbeam.pipeline.running.ledger import (
 )
 from newsbeam.pipeline.running.lock import OutputLock
 from newsbeam.pipeline.running.manifest import build_manifest
-from newsbeam.pipeline.running.memory import keep_memory_returnable
 from newsbeam.pipeline.running.publish import (
     discard_staging,
     journal_path,
@@ -62,12 +49,13 @@ from newsbeam.pipeline.running.publish import (
     staging_path,
     state_staging_path,
 )
+from newsbeam.pipeline.running.runners import choose_runner, describe_runner, shuffle_for
 from newsbeam.transforms.formats.files import expand_input
 from newsbeam.transforms.runtime.faults import kill_point
 from newsbeam.transforms.runtime.progress import ProgressMonitor
 from newsbeam.transforms.runtime.timing import last_outputs, stage_timings
 
-__all__ = ["RunFailedError", "check_inputs", "check_locations", "choose_runner", "execute_run"]
+__all__ = ["RunFailedError", "RunOutcome", "check_inputs", "check_locations", "execute_run"]
 
 
 PROGRESS_SECONDS = 10.0
@@ -104,13 +92,6 @@ class RunOutcome:
     reject_ratio: float
 
 
-#: Beam's HDFS filesystem lists one folder level only (its ``_list`` is not recursive), so the
-#: ``**`` listings of input folders, staging folders and state would miss files or return folders.
-_UNSUPPORTED_SCHEMES = {
-    "hdfs": "Beam's HDFS filesystem does not list folders recursively, which newsbeam needs"
-}
-
-
 def check_inputs(inputs: tuple[str, ...]) -> None:
     """Every ``--input`` must match at least one file, or the run stops before any work."""
     for given in inputs:
@@ -141,38 +122,9 @@ def check_locations(output: str, state: str) -> None:
 
 
 def _check_scheme(flag: str, path: str) -> None:
-    scheme = path.split("://", 1)[0] if "://" in path else ""
-    if scheme in _UNSUPPORTED_SCHEMES:
-        raise UsageError(f"{flag} {path!r}: {scheme}:// is not supported: {_UNSUPPORTED_SCHEMES[scheme]}")
-
-
-def choose_runner(options: PipelineOptions) -> PipelineRunner | None:
-    """The runner object for ``beam.Pipeline``; None lets Beam build the one the options name."""
-    if not uses_direct_runner(options):
-        return None
-    disable_timed_data_flush()  # multi_processing loses records without it (pipeline/fnapi_fixes.py)
-    release_finished_output_streams()  # else cached bundles keep 10 MB buffers (pipeline/fnapi_fixes.py)
-    keep_memory_returnable()
-    setup = options.view_as(SetupOptions)
-    if WORKER_PLUGIN not in (setup.beam_plugins or []):
-        setup.beam_plugins = [*(setup.beam_plugins or []), WORKER_PLUGIN]
-    from apache_beam.portability.api import beam_provision_api_pb2
-    from apache_beam.runners.portability.fn_api_runner import fn_runner
-    from apache_beam.runners.portability.portable_runner import JobServiceHandle
-
-    # As the DirectRunner does it: workers in other processes receive the pipeline options this way.
-    encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
-    provision = fn_runner.ExtendedProvisionInfo(
-        beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded)
-    )
-    return fn_runner.FnApiRunner(provision_info=provision)
-
-
-def describe_runner(options: PipelineOptions) -> str:
-    if not uses_direct_runner(options):
-        return str(options.view_as(StandardOptions).runner)
-    direct = options.view_as(DirectOptions)
-    return f"DirectRunner (FnApiRunner, {direct.direct_running_mode}, {direct.direct_num_workers} workers)"
+    refused = unsupported_scheme(path)
+    if refused:
+        raise UsageError(f"{flag} {path!r}: {refused}")
 
 
 def execute_run(
@@ -269,6 +221,7 @@ def _run_pipeline(
         config,
         run.run_id,
         staging,
+        shuffle_for(options, staging),
         progress_seconds=interval,
         files=[(item.path, item.size) for item in to_read],
         progress_folder=progress_folder,

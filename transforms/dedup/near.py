@@ -96,9 +96,6 @@ _EXEMPT_FLAG, _BAND_FLAG = b"x", b"b"
 _TOKEN_HEAD = 1 + _DIGEST_BYTES
 
 
-_EDGES, _MEMBERS = "edges", "members"
-
-
 @dataclass(frozen=True)
 class NearDedupSettings:
     """The ``dedup:`` settings of the config that near-duplicate detection uses."""

@@ -1,4 +1,10 @@
-"""TODO docstring."""
+"""The near-duplicate pass of the dedup stage, in Beam: LSH buckets, verified pairs, clusters.
+
+:class:`NearDuplicates` takes this run's MinHash nodes and the nodes of earlier runs' kept
+articles (the cross-run state), meets them in LSH buckets, verifies each candidate pair
+once, joins verified pairs into clusters (connected components) and resolves each cluster
+to one kept article; the logic of each step is a plain function of :mod:`.near`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,6 @@ from apache_beam.pvalue import TaggedOutput
 
 from newsbeam.transforms.dedup.connected_components import ConnectedComponents
 from newsbeam.transforms.dedup.near import (
-    _EDGES,
-    _MEMBERS,
     NearDedupSettings,
     Node,
     bucket_pairs,
@@ -21,9 +25,11 @@ from newsbeam.transforms.dedup.near import (
     verify_pair,
 )
 from newsbeam.transforms.model import pack_value, unpack_value
-from newsbeam.transforms.runtime.spill import SpillingCoGroupByKey, SpillingGroupByKey
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["NearDuplicates"]
+
+_EDGES, _MEMBERS = "edges", "members"
 
 
 class _PairsFn(beam.DoFn):
@@ -110,10 +116,10 @@ class NearDuplicates(beam.PTransform):
     Returns ``{"redirects": (dropped id, Redirect), "gains": (kept id, Gain)}``.
     """
 
-    def __init__(self, settings: NearDedupSettings, spill: str | None = None) -> None:
+    def __init__(self, settings: NearDedupSettings, shuffle: Shuffle | None = None) -> None:
         super().__init__()
         self._settings = settings
-        self._spill = spill  # a folder for the big shuffles (transforms.spill)
+        self._shuffle = shuffle or InRunnerShuffle()
 
     def expand(self, inputs: dict[str, beam.PCollection[Node]]) -> dict[str, beam.PCollection]:
         params = self._settings.lsh
@@ -123,7 +129,7 @@ class NearDuplicates(beam.PTransform):
         # Buckets hold node keys only; the signatures travel once per candidate pair, below.
         candidates = (
             (new, old)
-            | "Meet by key" >> SpillingGroupByKey(self._spill, lists=True)
+            | "Meet by key" >> self._shuffle.group_by_key(lists=True)
             | "Candidate pairs" >> beam.ParDo(_PairsFn(self._settings.max_bucket))
             | "Distinct candidates" >> beam.Distinct()
         )
@@ -135,12 +141,12 @@ class NearDuplicates(beam.PTransform):
         by_first = candidates | "By first" >> beam.Map(lambda candidate: (candidate[0][0], candidate))
         with_first = (
             {"pair": by_first, "node": nodes}
-            | "Join first" >> SpillingCoGroupByKey(self._spill)
+            | "Join first" >> self._shuffle.co_group_by_key()
             | "Attach first" >> beam.FlatMap(_attach_first)
         )
         verified = (
             {"pair": with_first, "node": nodes}
-            | "Join second" >> SpillingCoGroupByKey(self._spill)
+            | "Join second" >> self._shuffle.co_group_by_key()
             | "Verify pairs" >> beam.ParDo(_VerifyFn(self._settings)).with_outputs(_MEMBERS, main=_EDGES)
         )
         labels = verified[_EDGES] | "Components" >> ConnectedComponents(self._settings.max_rounds)

@@ -39,8 +39,8 @@ from apache_beam.metrics import Metrics
 from newsbeam.transforms.dedup.minhash import LshParams
 from newsbeam.transforms.dedup.near import STATE, Node
 from newsbeam.transforms.model import pack_value, unpack_value
-from newsbeam.transforms.runtime.parking import BATCHES, Park, ParkedBatch, read_batch
-from newsbeam.transforms.runtime.spill import SpillingGroupByKey
+from newsbeam.transforms.runtime.parking import BATCHES, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = [
     "ReadDedupState",
@@ -148,7 +148,11 @@ def _write_shard(grouped: tuple[int, Iterable[tuple[str, bytes]]], folder: str, 
 
 
 class WriteDedupState(beam.PTransform):
-    """Kept articles' nodes in; ``FOLDER/dedup/shard-<run_id>-NNNNN.jsonl`` written (sorted by id)."""
+    """Kept articles' nodes in; ``FOLDER/dedup/shard-<run_id>-NNNNN.jsonl`` written (sorted by id).
+
+    The lines wait for their count (which decides the number of shards), then for their
+    shard, through ``shuffle``.
+    """
 
     def __init__(
         self,
@@ -156,16 +160,14 @@ class WriteDedupState(beam.PTransform):
         run_id: str,
         params: LshParams,
         per_file: int = RECORDS_PER_FILE,
-        park_folder: str | None = None,
+        shuffle: Shuffle | None = None,
     ) -> None:
         super().__init__()
         self._folder = f"{folder.rstrip('/')}/{STATE_FOLDER}"
         self._run_id = run_id
         self._params = params
         self._per_file = per_file
-        #: Under the run's staging folder: the lines wait there for their count, then for
-        #: their shard (transforms.parking, transforms.spill), instead of in the runner.
-        self._park_folder = park_folder.rstrip("/") if park_folder else None
+        self._shuffle = shuffle or InRunnerShuffle()
 
     def expand(self, nodes: beam.PCollection[Node]) -> beam.PCollection[str]:
         encoded = nodes | "Encode" >> beam.Map(
@@ -173,28 +175,19 @@ class WriteDedupState(beam.PTransform):
             run_id=self._run_id,
             params=self._params,
         )
-        if self._park_folder is None:
-            count = encoded | "Count" >> beam.combiners.Count.Globally()
-            shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
-            keyed = encoded | "Key by shard" >> beam.Map(_by_shard, shards=beam.pvalue.AsSingleton(shards))
-            spill = None
-        else:
-            # Until the count is known, the runner holds what the step waiting for it reads:
-            # here the batches' refs, so that step both reads the lines back and keys them.
-            batches = (encoded | "Park lines" >> Park(f"{self._park_folder}/lines", pack_value))[BATCHES]
-            count = (
-                batches
-                | "Lines per batch" >> beam.Map(lambda batch: batch.count)
-                | "Count" >> beam.CombineGlobally(sum)
-            )
-            shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
-            keyed = batches | "Key by shard" >> beam.FlatMap(
-                _parked_lines_by_shard, shards=beam.pvalue.AsSingleton(shards)
-            )
-            spill = f"{self._park_folder}/shards"
+        # Until the count is known, the runner holds what the step waiting for it reads:
+        # the batches' refs, so that step both reads the lines back and keys them.
+        batches = (encoded | "Park lines" >> self._shuffle.park(pack_value))[BATCHES]
+        count = (
+            batches
+            | "Lines per batch" >> beam.Map(lambda batch: batch.count)
+            | "Count" >> beam.CombineGlobally(sum)
+        )
+        shards = count | "Shards" >> beam.Map(_shard_count, per_file=self._per_file)
         return (
-            keyed
-            | "Group shards" >> SpillingGroupByKey(spill)
+            batches
+            | "Key by shard" >> beam.FlatMap(_parked_lines_by_shard, shards=beam.pvalue.AsSingleton(shards))
+            | "Group shards" >> self._shuffle.group_by_key()
             | "Write shards" >> beam.Map(_write_shard, folder=self._folder, name=f"shard-{self._run_id}")
         )
 

@@ -1,4 +1,11 @@
-"""TODO docstring."""
+"""The output layout: where each record goes, as what line, under which file name.
+
+Articles are partitioned by the fields of ``write.partition_by`` (``section=<slug>/
+date=<YYYY-MM-DD|unknown>`` by default); duplicates and rejects each have one folder. Part
+files are named ``part-<run_id>-<NNNNN>.jsonl``; :func:`staged_name` says where one waits in
+the run's staging folder until publishing moves it into place. ``docs/contracts.md`` is the
+contract these functions keep.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import orjson
 from newsbeam.transforms.model import Article, Duplicate, Reject
 
 __all__ = [
+    "UNSAFE_CHARS",
     "WRITTEN_SUMMARY",
     "article_partition",
     "encode_line",
@@ -20,10 +28,10 @@ __all__ = [
     "staged_name",
 ]
 
+#: What the writer staged, beside the part files, for the manifest.
 WRITTEN_SUMMARY = "_written.json"
-
-
-_UNSAFE = re.compile(r"[^a-zA-Z0-9._-]+")
+#: Characters a partition value or a run id may not hold.
+UNSAFE_CHARS = re.compile(r"[^a-zA-Z0-9._-]+")
 
 
 def publication_date(published_at: str | None) -> str:
@@ -43,7 +51,7 @@ def publication_date(published_at: str | None) -> str:
 
 
 def _path_value(value: str | None) -> str:
-    cleaned = _UNSAFE.sub("-", value or "").strip("-.")
+    cleaned = UNSAFE_CHARS.sub("-", value or "").strip("-.")
     return cleaned or "unknown"
 
 

@@ -44,7 +44,6 @@ __all__ = [
     "ParkedBatch",
     "RECORD_LENGTH",
     "frame_records",
-    "park_folder",
     "read_batch",
 ]
 
@@ -59,11 +58,6 @@ _WRITE_BYTES = 1 << 20
 
 #: Where a parked record is: its batch's name and its position in the batch.
 Location = tuple[str, int]
-
-
-def park_folder(staging: str, step: str) -> str:
-    """Where ``step`` parks its records in a run staged under ``staging``."""
-    return f"{staging.rstrip('/')}/_parked/{step}"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,7 @@ way :mod:`transforms.parking` keeps whole articles:
 
 The output is that of ``GroupByKey``: ``(key, values)`` once per key, the values in no
 particular order. Keys must be picklable and hash the same in every process (strings,
-bytes, ints and tuples of them do; ``hash()`` is not used). Without a folder, both
-transforms are Beam's own ``GroupByKey`` and ``CoGroupByKey``, so user pipelines and
-tests without a staging folder keep working. The files live under the run's staging
+bytes, ints and tuples of them do; ``hash()`` is not used). The files live under the run's staging
 folder, which publishing removes; a retried bundle writes new files, and the refs of
 the failed attempt, which the runner drops, name files that nothing reads.
 """
@@ -157,7 +155,7 @@ class SpillingGroupByKey(beam.PTransform):
 
     def __init__(
         self,
-        folder: str | None,
+        folder: str,
         partitions: int = DEFAULT_PARTITIONS,
         buffer_bytes: int = DEFAULT_BUFFER_BYTES,
         lists: bool = False,
@@ -165,18 +163,15 @@ class SpillingGroupByKey(beam.PTransform):
         super().__init__()
         if partitions < 1:
             raise ValueError(f"partitions must be positive, not {partitions}")
-        self._folder = folder.rstrip("/") if folder else None
+        if not folder:
+            raise ValueError("SpillingGroupByKey needs a folder")
+        self._folder = folder.rstrip("/")
         self._partitions = partitions
         self._buffer_bytes = buffer_bytes
         self._lists = lists
 
     def expand(self, pairs: beam.PCollection | tuple[beam.PCollection, ...]) -> beam.PCollection:
-        inputs = _listed(pairs)
-        if self._folder is None:
-            flat = inputs[0] if len(inputs) == 1 else inputs | "All pairs" >> beam.Flatten()
-            if self._lists:
-                flat = flat | "Pairs" >> beam.FlatMap(lambda pairs: pairs)
-            return flat | "Group" >> beam.GroupByKey()
+        inputs = pcollections(pairs)
         spill = _SpillFn(self._folder, self._partitions, self._buffer_bytes, self._lists)
         runs = [pcoll | f"Spill {index}" >> beam.ParDo(spill) for index, pcoll in enumerate(inputs)]
         return (
@@ -193,19 +188,13 @@ class SpillingCoGroupByKey(beam.PTransform):
     tag may name a tuple of PCollections, whose pairs are that tag's together.
     """
 
-    def __init__(self, folder: str | None, partitions: int = DEFAULT_PARTITIONS) -> None:
+    def __init__(self, folder: str, partitions: int = DEFAULT_PARTITIONS) -> None:
         super().__init__()
         self._folder = folder
         self._partitions = partitions
 
     def expand(self, inputs: dict[str, beam.PCollection | tuple[beam.PCollection, ...]]) -> beam.PCollection:
-        sides = {tag: _listed(side) for tag, side in inputs.items()}
-        if self._folder is None:
-            flat = {
-                tag: pcolls[0] if len(pcolls) == 1 else pcolls | f"All {tag}" >> beam.Flatten()
-                for tag, pcolls in sides.items()
-            }
-            return flat | "CoGroup" >> beam.CoGroupByKey()
+        sides = {tag: pcollections(side) for tag, side in inputs.items()}
         tags = sorted(sides)
         tagged = tuple(
             pcoll | f"Tag {tag} {index}" >> beam.Map(lambda pair, tag: (pair[0], (tag, pair[1])), tag=tag)
@@ -219,7 +208,8 @@ class SpillingCoGroupByKey(beam.PTransform):
         )
 
 
-def _listed(pcolls: beam.PCollection | tuple[beam.PCollection, ...]) -> list[beam.PCollection]:
+def pcollections(pcolls: beam.PCollection | tuple[beam.PCollection, ...]) -> list[beam.PCollection]:
+    """One PCollection, or a tuple of them, as a list."""
     return list(pcolls) if isinstance(pcolls, (tuple, list)) else [pcolls]
 
 

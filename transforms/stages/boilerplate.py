@@ -1,4 +1,10 @@
-"""TODO docstring."""
+"""The boilerplate stage: paragraphs a site repeats on many of its pages leave the bodies.
+
+:class:`RemoveRepeatedParagraphs` counts, per site, on how many distinct articles each
+paragraph appears (:mod:`newsbeam.transforms.extraction.boilerplate` holds the logic), and
+strips those seen on ``min_pages`` or more. The articles wait for the counts through the
+run's :class:`~newsbeam.transforms.runtime.shuffle.Shuffle`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ from newsbeam.transforms.extraction.boilerplate import (
     with_paragraph_digests,
 )
 from newsbeam.transforms.model import Article, Reject, pack_article, unpack_article
-from newsbeam.transforms.runtime.parking import BATCHES, RECORD_LENGTH, Park, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.parking import BATCHES, RECORD_LENGTH, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["RemoveRepeatedParagraphs"]
 
@@ -39,17 +46,16 @@ def unpack_hashed(packed: bytes) -> HashedArticle:
 class RemoveRepeatedParagraphs(beam.PTransform):
     """Articles in; a dict of cleaned ``articles`` and ``rejects`` (nothing left) out.
 
-    ``park_folder``: where the articles wait for the counts (:mod:`transforms.parking`);
-    without it they wait in the runner.
+    ``shuffle``: how the articles wait for the counts (the runner's own shuffle by default).
     """
 
-    def __init__(self, min_pages: int, min_words: int, park_folder: str | None = None) -> None:
+    def __init__(self, min_pages: int, min_words: int, shuffle: Shuffle | None = None) -> None:
         super().__init__()
         if min_pages < 2:
             raise ValueError(f"min_pages must be at least 2, not {min_pages}")
         self._min_pages = min_pages
         self._min_words = min_words
-        self._park_folder = park_folder
+        self._shuffle = shuffle or InRunnerShuffle()
 
     def expand(self, articles: beam.PCollection[Article]) -> dict[str, beam.PCollection]:
         hashed = articles | "Hash paragraphs" >> beam.Map(with_paragraph_digests)
@@ -59,8 +65,8 @@ class RemoveRepeatedParagraphs(beam.PTransform):
             | "Group by site" >> beam.GroupByKey()
             | "Seen often" >> beam.FlatMap(repeated_paragraphs, min_pages=self._min_pages)
         )
-        # Every article waits here until the counts are complete, parked on disk, not in the runner.
-        parked = hashed | "Park" >> Park(self._park_folder, pack_hashed)
+        # Every article waits here until the counts are complete.
+        parked = hashed | "Park" >> self._shuffle.park(pack_hashed)
         strip = _StripFn(self._min_words)
         outputs = parked[BATCHES] | "Strip" >> beam.ParDo(
             strip, boilerplate=beam.pvalue.AsDict(repeated)

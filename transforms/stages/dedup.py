@@ -20,7 +20,6 @@ from newsbeam.transforms.dedup.near import (
 )
 from newsbeam.transforms.dedup.near_transform import NearDuplicates
 from newsbeam.transforms.dedup.passes import (
-    DEFAULT_URLS_CAP,
     Comparison,
     Entry,
     Verdict,
@@ -37,8 +36,8 @@ from newsbeam.transforms.model import (
     pack_value,
     unpack_value,
 )
-from newsbeam.transforms.runtime.parking import BATCHES, LOCATED, Location, Park, ParkedBatch, read_batch
-from newsbeam.transforms.runtime.spill import SpillingCoGroupByKey, SpillingGroupByKey
+from newsbeam.transforms.runtime.parking import BATCHES, LOCATED, Location, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["DeduplicateArticles"]
 
@@ -57,11 +56,11 @@ class DeduplicateArticles(beam.PTransform):
         self,
         near: NearDedupSettings | None = None,
         urls_cap: int | None = None,
-        park_folder: str | None = None,
+        shuffle: Shuffle | None = None,
     ) -> None:
         super().__init__()
         self._near = near
-        self._park_folder = park_folder
+        self._shuffle = shuffle or InRunnerShuffle()
         self._urls_cap = urls_cap if urls_cap is not None else (near.duplicate_urls_cap if near else 20)
 
     def expand(self, inputs: Any) -> dict[str, beam.PCollection]:
@@ -69,11 +68,11 @@ class DeduplicateArticles(beam.PTransform):
         pipeline = articles.pipeline
         cap = self._urls_cap
         params = self._near.lsh if self._near is not None else None
-        spill = f"{self._park_folder.rstrip('/')}/shuffles" if self._park_folder else None
-        parked = articles | "Park" >> Park(self._park_folder, pack_article, located=True)
+        shuffle = self._shuffle
+        parked = articles | "Park" >> shuffle.park(pack_article, located=True)
         entries = parked[LOCATED] | "Entries" >> beam.ParDo(_EntriesFn(params))
-        exact = entries | "Exact copies" >> _DropCopies("exact", cap, spill)
-        same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap, spill)
+        exact = entries | "Exact copies" >> _DropCopies("exact", cap, shuffle)
+        same_url = exact[ARTICLES] | "Same URL" >> _DropCopies("near", cap, shuffle)
         survivors = same_url[ARTICLES] | "Survivor by id" >> beam.Map(_packed_by_id)
         if self._near is None:
             redirects = pipeline | "No redirects" >> beam.Create([])
@@ -83,7 +82,7 @@ class DeduplicateArticles(beam.PTransform):
             if state is None:
                 state = pipeline | "Empty state" >> beam.Create([])
             nodes = same_url[ARTICLES] | "Nodes" >> beam.Map(_counted_node)
-            near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near, spill)
+            near = {"nodes": nodes, "state": state} | "Near copies" >> NearDuplicates(self._near, shuffle)
             redirects, gains = near["redirects"], near["gains"]
         copies = (exact[DUPLICATES], same_url[DUPLICATES]) | "Exact and same URL" >> beam.Flatten()
         decided = (
@@ -93,7 +92,7 @@ class DeduplicateArticles(beam.PTransform):
                 "gain": gains,
                 "copy": copies | "Copy by kept id" >> beam.Map(lambda d: (d.duplicate.duplicate_of, d)),
             }
-            | "Join decisions" >> SpillingCoGroupByKey(spill)
+            | "Join decisions" >> shuffle.co_group_by_key()
             | "Decide"
             >> beam.ParDo(_DecideFn(cap, self._near is not None)).with_outputs(STATE, main="verdicts")
         )
@@ -102,7 +101,7 @@ class DeduplicateArticles(beam.PTransform):
                 "batch": parked[BATCHES] | "Batch by name" >> beam.Map(lambda batch: (batch.name, batch)),
                 "verdict": decided["verdicts"],
             }
-            | "Join verdicts" >> SpillingCoGroupByKey(spill)
+            | "Join verdicts" >> shuffle.co_group_by_key()
             | "Apply verdicts"
             >> beam.ParDo(_ApplyFn(cap)).with_outputs(DUPLICATES, COMPARISONS, main=ARTICLES)
         )
@@ -160,18 +159,18 @@ def _counted_node(entry: Entry) -> Node:
 class _DropCopies(beam.PTransform):
     """Entries grouped by content hash (``exact``) or by id (``near``): kept ones and ``duplicates``."""
 
-    def __init__(self, kind: str, urls_cap: int = DEFAULT_URLS_CAP, spill: str | None = None) -> None:
+    def __init__(self, kind: str, urls_cap: int, shuffle: Shuffle) -> None:
         super().__init__()
         self._kind = kind
         self._urls_cap = urls_cap
-        self._spill = spill
+        self._shuffle = shuffle
 
     def expand(self, entries: beam.PCollection[Entry]) -> dict[str, beam.PCollection]:
         by_hash = self._kind == "exact"
         outputs = (
             entries
             | "Key" >> beam.Map(_keyed_for_pass, by_hash=by_hash)
-            | "Group" >> SpillingGroupByKey(self._spill)
+            | "Group" >> self._shuffle.group_by_key()
             | "Keep one"
             >> beam.ParDo(_KeepOneFn(self._kind, self._urls_cap)).with_outputs(DUPLICATES, main=ARTICLES)
         )

@@ -10,7 +10,8 @@ import apache_beam as beam
 
 from newsbeam.transforms.formats.ranges import resolve_record
 from newsbeam.transforms.model import Article, Duplicate, Reject
-from newsbeam.transforms.runtime.parking import BATCHES, Park, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.parking import BATCHES, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["ResolveRecordIndices"]
 
@@ -20,25 +21,24 @@ class ResolveRecordIndices(beam.PTransform):
 
     Applied to a PCollection of articles or rejects; ``offsets`` is the read stage's
     singleton ``record_offsets`` (:func:`range_offsets` of every range of the split files).
-    The records wait for it parked in ``park_folder`` (:mod:`transforms.parking`), as
-    ``encode`` makes them (a pickle by default).
+    The records wait for it through ``shuffle``, as ``encode`` makes them (a pickle by default).
     """
 
     def __init__(
         self,
         offsets: beam.PCollection,
-        park_folder: str | None = None,
+        shuffle: Shuffle | None = None,
         encode: Callable[[Any], bytes] = pickle.dumps,
         decode: Callable[[bytes], Any] = pickle.loads,
     ) -> None:
         super().__init__()
         self._offsets = offsets
-        self._park_folder = park_folder
+        self._shuffle = shuffle or InRunnerShuffle()
         self._encode = encode
         self._decode = decode
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
-        parked = records | "Park" >> Park(self._park_folder, self._encode)
+        parked = records | "Park" >> self._shuffle.park(self._encode)
         return parked[BATCHES] | "Resolve" >> beam.FlatMap(
             _resolved_batch, beam.pvalue.AsSingleton(self._offsets), decode=self._decode
         )

@@ -1,7 +1,7 @@
 """The write stage: records to partitioned JSONL part files in a staging folder.
 
 ``WriteRun`` writes every article, duplicate and reject of a run under a *staging*
-root, each part file under its final path of DESIGN.md (relative to the output folder)::
+root, each part file under its final path (``docs/contracts.md``, relative to the output folder)::
 
     articles/section=<slug>/date=<YYYY-MM-DD|unknown>/part-<run_id>-<NNNNN>.jsonl
     duplicates/part-<run_id>-<NNNNN>.jsonl
@@ -14,15 +14,15 @@ creates the partition folders once, in the output; a nested staging tree made th
 and removing its thousands of emptied folders after publishing took about a second per
 8,000 partitions on a local disk.
 
-Nothing appears in the output folder from here: ``pipeline.publish`` moves the staged
+Nothing appears in the output folder from here: :mod:`newsbeam.pipeline.running.publish` moves the staged
 files into place only once the whole pipeline has succeeded. Output is deterministic:
 a partition is split into ``ceil(records / max_records_per_file)`` shards by a stable
 hash of each record's sort key, and each file is sorted, so the same input gives the
 same files in every running mode. Each record is encoded to JSON once, with orjson.
 
-The lines wait for their partition's count parked (:mod:`transforms.parking`) in
-``STAGING/_parked/lines/``, one batch per partition per bundle, so the runner holds only
-the refs: a partition's batches are grouped and read back once per shard of it.
+The lines wait for their partition's count parked through the run's
+:class:`~newsbeam.transforms.runtime.shuffle.Shuffle`, one batch per partition per bundle:
+a partition's batches are grouped and read back once per shard of it.
 
 Files are created through Beam's ``FileSystems``, which creates missing parent folders
 itself (local) or needs none (object stores); the tests read back what was written.
@@ -41,7 +41,7 @@ import orjson
 from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.transforms.formats.layout import (
-    _UNSAFE,
+    UNSAFE_CHARS,
     WRITTEN_SUMMARY,
     article_partition,
     encode_line,
@@ -49,7 +49,8 @@ from newsbeam.transforms.formats.layout import (
     staged_name,
 )
 from newsbeam.transforms.model import Article, Duplicate, Reject
-from newsbeam.transforms.runtime.parking import BATCHES, Park, ParkedBatch, park_folder, read_batch
+from newsbeam.transforms.runtime.parking import BATCHES, ParkedBatch, read_batch
+from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["WriteRun"]
 
@@ -98,10 +99,15 @@ class WriteRun(beam.PTransform):
     """
 
     def __init__(
-        self, staging: str, run_id: str, partition_by: Sequence[str], max_records_per_file: int
+        self,
+        staging: str,
+        run_id: str,
+        partition_by: Sequence[str],
+        max_records_per_file: int,
+        shuffle: Shuffle | None = None,
     ) -> None:
         super().__init__()
-        if not run_id or _UNSAFE.search(run_id):
+        if not run_id or UNSAFE_CHARS.search(run_id):
             raise ValueError(f"run id {run_id!r} must be non-empty letters, digits, '.', '_' or '-'")
         if max_records_per_file < 1:
             raise ValueError(f"max_records_per_file must be positive, not {max_records_per_file}")
@@ -109,10 +115,10 @@ class WriteRun(beam.PTransform):
         self._run_id = run_id
         self._partition_by = tuple(partition_by)
         self._max_records = max_records_per_file
+        self._shuffle = shuffle or InRunnerShuffle()
 
     def expand(self, records: dict[str, beam.PCollection]) -> beam.PCollection[dict[str, Any]]:
         run_id = self._run_id
-        folder = park_folder(self._staging, "lines")
         partition_by = self._partition_by
         lines = {
             "articles": records["articles"]
@@ -126,7 +132,7 @@ class WriteRun(beam.PTransform):
             (
                 stream
                 | f"Park {kind}"
-                >> Park(folder, _pack_line, _partition_of_line, records_per_batch=LINES_PER_FILE)
+                >> self._shuffle.park(_pack_line, key=_partition_of_line, records_per_batch=LINES_PER_FILE)
             )[BATCHES]
             for kind, stream in lines.items()
         ]
