@@ -14,7 +14,7 @@ The corpus (all text made up by ``_corpus_text.TextBank``, seeded):
   articles about one event by two outlets, sharing the names and two quoted paragraphs;
   live blogs whose updates share a preamble paragraph.
 
-It runs :class:`transforms.dedup.DeduplicateArticles` with the config's ``dedup``
+It runs :class:`newsbeam.transforms.stages.dedup.DeduplicateArticles` with the config's ``dedup``
 settings (the packaged defaults without ``--config``) on Beam's in-memory runner, then
 compares the clusters it made (each kept article with its duplicates) with the truth
 and prints pairwise precision and recall: over all pairs of pages, a pair is predicted

@@ -21,7 +21,7 @@ pages/s counts extraction alone (decoding excluded), in CPU seconds of this proc
 clock figure is printed beside it (``wall_pages_per_s``).
 
 ``--parse-only-speed`` skips scoring and measures the parse stage alone, side by side:
-for every page, newsbeam's whole parse step (:func:`transforms.parse.parse_page`:
+for every page, newsbeam's whole parse step (:func:`newsbeam.transforms.extraction.page.parse_page`:
 extraction, article building, language detection) and then trafilatura's ``extract()``
 on the same page, interleaved so that both see the same machine load, over ``--rounds``
 passes; it prints each one's pages/s (CPU and wall clock) and the ratio. With

@@ -2,7 +2,7 @@
 
     python benchmarks/labelled.py [--dir DIR] [--json OUT] [--verbose]
 
-Each page goes through :func:`transforms.parse.parse_page` (the whole parse stage, as in a
+Each page goes through :func:`newsbeam.transforms.extraction.page.parse_page` (the whole parse stage, as in a
 run). Per page, field by field, against ``expected.jsonl``:
 
 * title: equal after whitespace is collapsed;

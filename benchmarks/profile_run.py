@@ -33,7 +33,12 @@ from pathlib import Path
 _IDLE_THREADS = ("threading.py", "concurrent/futures")
 _NOISE = ("<module>", "runpy", *_IDLE_THREADS)
 #: Frames of Beam's runner and of newsbeam's driver: every stage runs under them.
-_PLUMBING = ("apache_beam/runners/", "(apache_beam/pipeline.py)", "(pipeline/cli.py)", "(pipeline/runner.py)")
+_PLUMBING = (
+    "apache_beam/runners/",
+    "(apache_beam/pipeline.py)",
+    "newsbeam/pipeline/cli/",
+    "(newsbeam/pipeline/running/execute.py)",
+)
 _PREFIXES = re.compile(r" \((?:/[^)]*?/site-packages/|/[^)]*?/(?=(?:pipeline|transforms)/))")
 
 

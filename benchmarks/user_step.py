@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsbeam.transforms.model import Article
+    from newsbeam import Article
 
 
 def touch(article: Article) -> Article:

@@ -1,11 +1,38 @@
-"""Shared fixtures: small dump folders built in a temporary folder."""
+"""Shared fixtures and the suite's own rules (markers, property-test profile).
+
+Tests mirror the code: ``unit/`` plain functions, ``beam/`` each composite on a
+``TestPipeline``, ``e2e/`` whole runs of the command, ``compat/`` the Beam canaries. Every
+test under ``e2e/`` is marked ``e2e``; ``slow`` marks the ones that take more than a few
+seconds (``pytest -m "not slow"`` leaves them out). ``pytest-timeout`` bounds every test.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from builders import PARAGRAPHS, article_html, gzip_bytes
+from helpers.builders import PARAGRAPHS, article_html, gzip_bytes
+from hypothesis import HealthCheck, settings
+
+# Property tests: a fixed, derandomized profile with a bounded number of examples and no
+# example database, so CI runs the same examples in a bounded time.
+settings.register_profile(
+    "newsbeam",
+    derandomize=True,
+    max_examples=60,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("newsbeam")
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture()
@@ -18,20 +45,3 @@ def dumps_dir(tmp_path: Path) -> Path:
     (folder / "empty.html").write_bytes(b"")
     (folder / ".hidden.html").write_text(html, encoding="utf-8")
     return folder
-
-
-@pytest.fixture(autouse=True)
-def _run_test_pipelines_like_newsbeam(monkeypatch: pytest.MonkeyPatch) -> None:
-    """TestPipeline runs on the DirectRunner, which would first try to download Prism.
-
-    newsbeam runs DirectRunner pipelines on the FnApiRunner (``pipeline.runner.choose_runner``);
-    tests do the same, so they test what users run and never reach for the network.
-    """
-    from apache_beam.runners.direct.direct_runner import DirectRunner
-
-    from newsbeam.pipeline.running.runners import choose_runner
-
-    def run_pipeline(self: DirectRunner, pipeline, options):  # noqa: ANN001 - Beam's signature
-        return choose_runner(options).run_pipeline(pipeline, options)
-
-    monkeypatch.setattr(DirectRunner, "run_pipeline", run_pipeline)

@@ -8,14 +8,14 @@ A run turns each *page* it reads into exactly one of three outputs:
 
 :class:`Page` is what the read stage hands to the parse stage: the raw document and
 where it came from. The field names of the written records are the contract of
-``DESIGN.md``; ``to_record()`` is the single place that turns a dataclass into a line.
+``docs/contracts.md``; ``to_record()`` is the single place that turns a dataclass into a line.
+How records travel between stages is :mod:`.coders`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import operator
-import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,12 +27,11 @@ __all__ = [
     "Duplicate",
     "Reject",
     "ARTICLE_FIELDS",
-    "pack_article",
+    "EXCERPT_CHARS",
     "replace_article",
-    "unpack_article",
 ]
 
-#: Bumped on any incompatible change of the written records (DESIGN.md).
+#: Bumped on any incompatible change of the written records (docs/contracts.md).
 SCHEMA_VERSION = 1
 
 EXCERPT_CHARS = 200
@@ -44,7 +43,7 @@ class Provenance:
 
     path: str
     record: int = 0
-    #: A page of a big file read in byte ranges (``transforms/splits.py``): the index of its
+    #: A page of a big file read in byte ranges (``formats/ranges.py``): the index of its
     #: range, with ``record`` counted from that range's first page until the pipeline adds
     #: the pages of the earlier ranges. 0: ``record`` already counts from the file's start.
     chunk: int = 0
@@ -53,8 +52,7 @@ class Provenance:
         return {"path": self.path, "record": self.record}
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Beam pickles records between stages; a tuple of fields is a third faster than the
-        # state methods that dataclasses generate for slotted classes.
+        # A tuple of fields pickles faster than the state methods dataclasses generate for slots.
         return (Provenance, (self.path, self.record, self.chunk))
 
 
@@ -80,7 +78,7 @@ class Page:
 
 @dataclass(slots=True)
 class Article:
-    """A parsed news article; its written form is the article record of DESIGN.md.
+    """A parsed news article; its written form is the article record (docs/contracts.md).
 
     ``hints`` carries what the parse stage saw but the record does not keep as a
     field (site section names, breadcrumbs, ``og:type``): the classifier reads them.
@@ -111,7 +109,7 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # See Provenance.__reduce__: every article is pickled at each shuffle of the run.
+        # See Provenance.__reduce__.
         return (Article, _article_fields(self))
 
     def to_record(self) -> dict[str, Any]:
@@ -149,21 +147,6 @@ class Article:
 _article_fields = operator.attrgetter(*(item.name for item in dataclasses.fields(Article)))
 
 
-def pack_article(article: Article) -> bytes:
-    """``article`` as bytes, for the steps that park articles on disk or carry them in shuffles.
-
-    The fields are pickled as one tuple, without the class, so a record is a single bytes
-    object to the runner. They are not compressed: articles now wait in parked files, not
-    in the runner's memory, and with zlib packing an article took 93 microseconds instead
-    of 5.5 (unpacking: 24 instead of 7), on articles of a 20,000-page run.
-    """
-    return pickle.dumps(_article_fields(article), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def unpack_article(packed: bytes) -> Article:
-    return Article(*pickle.loads(packed))
-
-
 def replace_article(article: Article, **changes: Any) -> Article:
     """A copy of ``article`` with ``changes``: ``dataclasses.replace``, in less than half its time.
 
@@ -174,20 +157,6 @@ def replace_article(article: Article, **changes: Any) -> Article:
     for name, value in changes.items():
         setattr(copy, name, value)
     return copy
-
-
-def pack_value(value: Any) -> bytes:
-    """``value`` pickled, for the shuffles of many small records (dedup entries, MinHash nodes).
-
-    The DirectRunner keeps grouped values decoded; one bytes object takes about half the
-    memory of a named tuple with its strings and tuples (1.0 against 1.8 KB for a dedup
-    entry with its 512-byte signature).
-    """
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def unpack_value(packed: bytes) -> Any:
-    return pickle.loads(packed)
 
 
 #: The contract fields of the article record, in the order they are written.

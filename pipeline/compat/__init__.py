@@ -10,9 +10,10 @@ has fixed it and the workaround can go. ``docs/architecture.md`` lists them.
 module                    what it works around
 ========================  ===========================================================
 :mod:`.fnapi`             FnApiRunner: records lost by timed flushes in multi_processing;
-                          finished bundles keeping their 10 MB output buffers
+                          finished bundles keeping their output buffers
 :mod:`.direct`            the DirectRunner trying Prism first (a download); newsbeam
                           builds the FnApiRunner as the DirectRunner would
+:mod:`.construction`      DoFn specs inspected again and again while a pipeline is built
 :mod:`.limits`            runners and filesystems that lose data or cannot list folders
 :mod:`.allocator`         glibc keeping freed buffers: fixed malloc thresholds
 ========================  ===========================================================

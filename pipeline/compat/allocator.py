@@ -5,14 +5,13 @@ several MB. glibc serves allocations above its mmap threshold (128 KiB) with ``m
 returns them to the system when freed, but each time such a buffer is freed it raises the
 threshold to that buffer's size (up to 32 MiB); from then on these buffers come from the
 heap, which shrinks only from its top, and a run's memory stays at its high-water mark of
-fragments. Fixing both thresholds keeps it near what the run really holds: a
-20,000-page ``in_memory`` run peaked at 711 MB instead of 947 MB.
+fragments. Fixing both thresholds keeps it near what the run really holds
+(benchmarks/HISTORY.md has the figures).
 
-The mmap threshold is 1 MiB, not glibc's initial 128 KiB: a page's bytes and text (50 to
-400 KB) then come from the heap, where freed memory is reused, instead of a fresh mapping
-whose pages the kernel zeroes each time. At 128 KiB a 20,000-page run took 3 to 4% longer,
-in ``in_memory`` and in ``multi_processing`` alike; at 1 MiB its ``multi_processing`` peak
-was 897 MB against 826 MB. The heap's top is given back once 8 MiB of it is free.
+The mmap threshold is 1 MiB, not glibc's initial 128 KiB: a page's bytes and text (tens to
+hundreds of KB) then come from the heap, where freed memory is reused, instead of a fresh
+mapping whose pages the kernel zeroes each time. The heap's top is given back once 8 MiB of
+it is free.
 
 The running process is set with ``mallopt``; the worker processes of ``multi_processing``
 read the same settings from the environment when they start (a value the user already

@@ -271,7 +271,7 @@ def _seconds(section: dict[str, Any], key: str, where: str) -> float:
 
 
 def _steps(steps: Any) -> StepPlan:
-    """Built-in step names and user steps, resolved and checked by pipeline/steps.py."""
+    """Built-in step names and user steps, resolved and checked by pipeline/registry/user_steps.py."""
     try:
         return plan_steps(steps, tuple(BUILTIN_STEPS))
     except StepError as error:

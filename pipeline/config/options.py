@@ -43,7 +43,7 @@ class RunOptions:
     reprocess: bool
     max_reject_ratio: float
     quiet: bool
-    #: The days of a date-driven run or backfill (``pipeline/dates.py``); empty otherwise.
+    #: The days of a date-driven run or backfill (``pipeline/config/dates.py``); empty otherwise.
     dates: tuple[date, ...] = ()
     verify_checksums: bool = False
     log_format: str = "text"

@@ -20,12 +20,15 @@ class StepContext:
 
     ``state``: the cross-run state folder (``--state``), or None in a pipeline without one.
     ``shuffle``: how records wait and are grouped on this runner (chosen once per run).
+    ``last_soup_step``: the last step that asks for the page's parsed HTML, if any; until it
+    has run, every article carries its page's HTML (not written).
     """
 
     config: Config
     run_id: str
     shuffle: Shuffle
     state: str | None = None
+    last_soup_step: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from newsbeam.transforms.stages.parse import ParseArticles
 if TYPE_CHECKING:
     from newsbeam.pipeline.config.settings import Config
 
-__all__ = ["BUILTIN_STEPS", "BuiltinStep", "steps_of"]
+__all__ = ["BUILTIN_STEPS", "BuiltinStep", "last_soup_step", "steps_of"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class BuiltinStep:
 
 def _parse(pages: beam.PCollection, context: StepContext) -> StepOutput:
     settings = context.config.parse
-    parsed = pages | "Parse" >> ParseArticles(settings.min_words, settings.timeout_seconds)
+    keep_html = context.last_soup_step is not None
+    parsed = pages | "Parse" >> ParseArticles(settings.min_words, settings.timeout_seconds, keep_html)
     return StepOutput(parsed["articles"], rejects=(parsed["rejects"],))
 
 
@@ -55,22 +56,18 @@ def _boilerplate(articles: beam.PCollection, context: StepContext) -> StepOutput
 
 def _dedup(articles: beam.PCollection, context: StepContext) -> StepOutput:
     """Dedup, with the cross-run index read from the state and this run's shard staged beside it."""
-    near = context.config.dedup.near
+    near, state = context.config.dedup.near, context.state
     inputs: dict[str, beam.PCollection] = {"articles": articles}
-    cross_run = near is not None and context.state is not None
-    if cross_run:
+    if near is not None and state is not None:
         inputs["state"] = articles.pipeline | "Read dedup state" >> ReadDedupState(
-            context.state, context.run_id, near.lsh
+            state, context.run_id, near.lsh
         )
     deduplicated = inputs | "Dedup" >> DeduplicateArticles(
         near, context.config.dedup.duplicate_urls_cap, context.shuffle
     )
-    if cross_run:
+    if near is not None and state is not None:
         _ = deduplicated["state"] | "Write dedup state" >> WriteDedupState(
-            state_staging_path(context.state, context.run_id),
-            context.run_id,
-            near.lsh,
-            shuffle=context.shuffle,
+            state_staging_path(state, context.run_id), context.run_id, near.lsh, shuffle=context.shuffle
         )
     return StepOutput(deduplicated["articles"], duplicates=(deduplicated["duplicates"],))
 
@@ -120,3 +117,9 @@ def steps_of(config: Config) -> list[Step]:
     return [
         BUILTIN_STEPS[name] if name in BUILTIN_STEPS else config.user_steps[name] for name in config.steps
     ]
+
+
+def last_soup_step(config: Config) -> str | None:
+    """The last user step that asks for the page's parsed HTML (``soup``), if any."""
+    asking = [name for name, step in config.user_steps.items() if step.wants_soup]
+    return max(asking, key=config.steps.index) if asking else None

@@ -8,7 +8,7 @@ mapping for a *user step*::
     - use: drop_press_releases                                 # a name under newsbeam.transforms
       name: no_press        # optional; defaults to the last part of `use`
       with: {markers: ["press release"]}   # keyword arguments, checked against the signature
-      on_error: reject      # or `fail`: see transforms/user_steps.py
+      on_error: reject      # or `fail`: see transforms/stages/user_steps.py
 
 :func:`plan_steps` resolves every item when the run starts (imports the module or loads
 the entry point), checks the parameters against the callable's signature and type
@@ -50,9 +50,12 @@ __all__ = [
     "resolve_use",
     "step_kind",
     "step_parameters",
+    "wants_soup",
 ]
 
 ENTRY_POINT_GROUP = "newsbeam.transforms"
+#: The parameter through which a step asks for the page's parsed HTML (:func:`wants_soup`).
+SOUP = "soup"
 #: What a user step's exception on one article does: a reject ``step_failed:<step>``, or a failed run.
 ON_ERROR = ("reject", "fail")
 IMPLICIT_FIRST, IMPLICIT_LAST = "read", "write"
@@ -88,6 +91,8 @@ class UserStep:
     target: Any  # the function or the class named by `use`
     params: Mapping[str, Any] = field(default_factory=dict)
     on_error: str = "reject"
+    #: The step takes ``soup``: the page's BeautifulSoup tree, built for it (see :func:`wants_soup`).
+    wants_soup: bool = False
 
     def instantiate(self) -> Any:
         """What the pipeline applies: the function with its parameters bound, or a fresh object."""
@@ -99,7 +104,11 @@ class UserStep:
         """Add the step after the articles of ``stream`` (see :class:`~.base.Step`)."""
         from newsbeam.transforms.stages.user_steps import ApplyUserStep
 
-        stepped = stream | f"Step {self.name}" >> ApplyUserStep(self.name, self.instantiate(), self.on_error)
+        # After the last step that asks for the page's soup, the articles drop the page's HTML.
+        drop_html = self.wants_soup and context.last_soup_step == self.name
+        stepped = stream | f"Step {self.name}" >> ApplyUserStep(
+            self.name, self.instantiate(), self.on_error, soup=self.wants_soup, drop_html=drop_html
+        )
         return StepOutput(stepped["articles"], rejects=(stepped["rejects"],))
 
 
@@ -196,7 +205,15 @@ def _user_step(item: dict[str, Any], builtin: Sequence[str]) -> UserStep:
             "so on_error does not apply"
         )
     params = _check_params(name, target, kind, with_)
-    step = UserStep(name=name, use=use, kind=kind, target=target, params=params, on_error=on_error)
+    step = UserStep(
+        name=name,
+        use=use,
+        kind=kind,
+        target=target,
+        params=params,
+        on_error=on_error,
+        wants_soup=wants_soup(target, kind),
+    )
     if kind != "function":
         try:  # constructors validate their arguments at once (STYLE.md); setup() does the loading
             step.instantiate()
@@ -250,6 +267,22 @@ def _entry_points() -> list[metadata.EntryPoint]:
     return list(metadata.entry_points(group=ENTRY_POINT_GROUP))
 
 
+def wants_soup(target: Any, kind: str) -> bool:
+    """Whether a function or step class takes a parameter named ``soup`` (after the article).
+
+    Such a step is called with ``soup=`` the page's BeautifulSoup tree (lxml builder), built
+    for that step only, or None for a page that was a text dump. The parse step then keeps
+    each page's HTML on its article until the last step that asks for it.
+    """
+    function = target if kind == "function" else getattr(target, "process", None) if kind == "class" else None
+    if function is None:
+        return False
+    try:
+        return SOUP in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 def step_kind(target: Any, use: str) -> str:
     """``function``, ``transform`` or ``class``; raises :class:`StepError` for anything else."""
     if inspect.isclass(target):
@@ -291,7 +324,7 @@ def step_parameters(target: Any, kind: str) -> tuple[list[StepParameter], bool]:
     signature = inspect.signature(target)
     listed = list(signature.parameters.values())
     if kind == "function":
-        listed = listed[1:]  # the article
+        listed = [parameter for parameter in listed[1:] if parameter.name != SOUP]  # the article, the soup
     elif kind == "transform" and target.__init__ is beam.PTransform.__init__:
         listed = []  # no constructor of its own: PTransform's `label` is not a step parameter
     hints = parameter_hints(target.__init__ if inspect.isclass(target) else target)

@@ -24,6 +24,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsbeam.pipeline.compat.construction import cache_dofn_specs
 from newsbeam.pipeline.compat.limits import unsupported_scheme
 from newsbeam.pipeline.config.loader import Config
 from newsbeam.pipeline.config.options import RunOptions, UsageError
@@ -62,7 +63,7 @@ PROGRESS_SECONDS = 10.0
 TERMINAL_PROGRESS_SECONDS = 0.5
 PROGRESS_FOLDER = "_progress"
 STAGE_ORDER = ("read_parse", "boilerplate", "dedup", "classify", "write")
-#: Top-level pipeline labels (``pipeline/assembly.py``) and the stage a user knows them by.
+#: Top-level pipeline labels (``pipeline/running/graph.py``) and the stage a user knows them by.
 _STAGE_OF_LABEL = {
     "Read": "read",
     "Record consumed files": "read",
@@ -208,6 +209,7 @@ def _run_pipeline(
     staging = staging_path(run.output, run.run_id)
     say(f"newsbeam: run {run.run_id} on {runner_name}")
     say(f"newsbeam: reading {', '.join(run.inputs)}")
+    cache_dofn_specs()
     pipeline = beam.Pipeline(runner=choose_runner(options), options=options)
     terminal = sys.stderr.isatty() and run.log_format == "text"
     # Workers report often on a terminal (a bar), every PROGRESS_SECONDS otherwise (log lines).

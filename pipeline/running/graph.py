@@ -20,9 +20,9 @@ import apache_beam as beam
 
 from newsbeam.pipeline.config.settings import Config
 from newsbeam.pipeline.registry.base import StepContext
-from newsbeam.pipeline.registry.builtin import steps_of
+from newsbeam.pipeline.registry.builtin import last_soup_step, steps_of
 from newsbeam.pipeline.running.ledger import RecordConsumedFiles
-from newsbeam.transforms.model import pack_article, unpack_article
+from newsbeam.transforms.coders import pack_article, unpack_article
 from newsbeam.transforms.runtime.shuffle import Shuffle
 from newsbeam.transforms.runtime.timing import StageClock
 from newsbeam.transforms.stages.read import RECORD_OFFSETS, ReadPages
@@ -63,8 +63,11 @@ def build_pipeline(
         listing=f"{staging.rstrip('/')}/_inputs/ranges.jsonl",
     )
     read["files"] | "Record consumed files" >> RecordConsumedFiles(staging)
-    context = StepContext(config=config, run_id=run_id, shuffle=shuffle, state=state)
-    stream, rejects, duplicates = read["pages"], [read["rejects"]], []
+    context = StepContext(
+        config=config, run_id=run_id, shuffle=shuffle, state=state, last_soup_step=last_soup_step(config)
+    )
+    stream, rejects = read["pages"], [read["rejects"]]
+    duplicates: list[beam.PCollection] = []
     for step in steps_of(config):
         added = step.apply(stream, context)
         stream = added.articles

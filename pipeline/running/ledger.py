@@ -7,7 +7,7 @@ line per input file it consumed::
      "checksum": "xxh3-128:<hex digest>", "run_id": "2025-03-11"}
 
 The shard is staged beside the state folder and published with the run's part files and
-manifest (``pipeline/publish.py``), so a run that crashed records nothing and the next run
+manifest (``pipeline/running/publish.py``), so a run that crashed records nothing and the next run
 reads its files again. Shards are never rewritten by other runs; a rerun with the same run
 id replaces its own shard and ignores it when it decides what to read.
 
@@ -29,7 +29,7 @@ still read every path through the graph.
   the file and skips it only if the checksum matches.
 
 Checksums of the files a run reads are computed by the read stage while it reads them
-(``transforms/checksum.py``), so recording them costs no extra I/O. Files that could not
+(``transforms/formats/checksum.py``), so recording them costs no extra I/O. Files that could not
 be opened get no checksum and are not recorded: the next run tries them again. A file is
 compared in the algorithm of its recorded checksum, so the ``blake2b`` checksums of
 earlier releases still match their files; one of an algorithm this release does not know

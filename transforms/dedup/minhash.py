@@ -1,7 +1,7 @@
 """MinHash signatures and LSH band keys: the pure arithmetic behind near-duplicate detection.
 
 A body is reduced to its set of *word shingles* (``size`` consecutive words of the body
-normalized as for the exact hash, :func:`transforms.parse.normalize_for_hash`), and the
+normalized as for the exact hash, :func:`newsbeam.transforms.extraction.page.normalize_for_hash`), and the
 set to a *signature* of ``num_perm`` minimum hash values. Two signatures agree in one
 position with probability equal to the Jaccard similarity of the two shingle sets, so
 the share of agreeing positions estimates it (:func:`estimated_jaccard`).

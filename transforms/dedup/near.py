@@ -1,10 +1,10 @@
 """Near-duplicate detection with MinHash LSH, in Beam, within a run and against earlier runs.
 
 Input: the articles left after the exact and same-URL passes (ids are unique), and the
-*state* nodes of articles kept by earlier runs (:mod:`transforms.dedup_state`). Steps:
+*state* nodes of articles kept by earlier runs (:mod:`.state`). Steps:
 
 1. **sign** — each article becomes a :class:`Node`: its id, a few fields the canonical
-   choice needs, and its MinHash signature (:mod:`transforms.minhash`).
+   choice needs, and its MinHash signature (:mod:`.minhash`).
 2. **match keys** — a node is keyed by each of its LSH band keys, by ``h:<content_hash>``
    and by ``u:<id>``; one ``GroupByKey`` puts the node keys (not the signatures) of this
    run and of the state met under one key together. Pairs are formed new-new and
@@ -12,8 +12,7 @@ Input: the articles left after the exact and same-URL passes (ids are unique), a
    runner keeps a grouped value per (key, node), ~20 per article; so the shuffle is keyed
    by :data:`MEET_GROUPS` coarse groups instead, each value one compact token (the match
    key's 64-bit digest and the node key), and the buckets are formed within each group
-   (:func:`bucket_tokens`, :func:`buckets_of_group`): in a 50,000-page run the driver
-   process peaked at 471 MB in this step instead of 681 MB.
+   (:func:`bucket_tokens`, :func:`buckets_of_group`), which keeps the runner's memory small.
    A bucket holding more than ``max_bucket`` of this run's nodes (boilerplate-only bodies,
    a template page crawled ten thousand times) does not make all its ``n^2/2`` pairs:
    each node is paired with the ``max_bucket`` smallest node keys of the bucket only,
@@ -27,13 +26,13 @@ Input: the articles left after the exact and same-URL passes (ids are unique), a
    a syndicated copy cut by 20% keeps containment near 1 while its Jaccard falls to
    about 0.8. ``h:`` pairs (the same normalized body) and ``u:`` pairs (the same URL,
    crawled by an earlier run) are edges without a test.
-4. **cluster** — connected components of the edges (:mod:`transforms.components`).
+4. **cluster** — connected components of the edges (:mod:`.connected_components`).
 5. **choose** — per cluster, the kept node (:func:`choose_canonical`); every other node
    of this run becomes a :class:`Redirect` to it.
 
 :class:`NearDuplicates` returns the redirects (dropped article id -> kept id, kind,
 similarity) and, keyed by kept id, what each kept article gained (:class:`Gain`).
-:class:`transforms.dedup.DeduplicateArticles` turns them into records.
+:class:`newsbeam.transforms.stages.dedup.DeduplicateArticles` turns them into records.
 """
 
 from __future__ import annotations
@@ -165,7 +164,7 @@ def node_of(article: Article, params: LshParams) -> Node:
 
 def nodes_of(articles: Sequence[Article], params: LshParams) -> list[Node]:
     """``[node_of(article, params) for article in articles]``, the articles signed together
-    (:func:`transforms.minhash.signatures`); articles with the same body are signed once.
+    (:func:`.minhash.signatures`); articles with the same body are signed once.
     """
     first: dict[str, int] = {}
     bodies = [first.setdefault(article.body, len(first)) for article in articles]

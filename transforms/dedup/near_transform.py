@@ -14,6 +14,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from newsbeam.transforms.coders import pack_value, unpack_value
 from newsbeam.transforms.dedup.connected_components import ConnectedComponents
 from newsbeam.transforms.dedup.near import (
     NearDedupSettings,
@@ -24,7 +25,6 @@ from newsbeam.transforms.dedup.near import (
     resolve_cluster,
     verify_pair,
 )
-from newsbeam.transforms.model import pack_value, unpack_value
 from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
 __all__ = ["NearDuplicates"]

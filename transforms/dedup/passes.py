@@ -1,6 +1,7 @@
-"""The dedup stage: one article per story, every dropped copy recorded.
+"""What the dedup stage decides, as plain functions: one article per story, every dropped copy recorded.
 
-Three passes, each made of ``GroupByKey`` steps so that they scale on any runner:
+Three passes, each made of ``GroupByKey`` steps so that they scale on any runner
+(:class:`~newsbeam.transforms.stages.dedup.DeduplicateArticles` wires them):
 
 1. **exact**: articles with the same ``content_hash`` (normalized body: case-folded,
    punctuation dropped, whitespace collapsed) are one story, whatever their URL, so a
@@ -9,7 +10,7 @@ Three passes, each made of ``GroupByKey`` steps so that they scale on any runner
    one page crawled twice after an edit; the copies become ``near`` duplicates with
    their word-set Jaccard similarity to the kept one.
 3. **near** (when given :class:`NearDedupSettings`): MinHash LSH over the bodies, within
-   the run and against the articles earlier runs kept (:mod:`transforms.near_dedup`).
+   the run and against the articles earlier runs kept (:mod:`.near`).
    A dropped article becomes a duplicate of the cluster's kept article (``kind`` is
    ``exact`` when the normalized bodies are equal, else ``near``); the copies the first
    two passes dropped in its favour are pointed at that article too (similarity: the
@@ -17,25 +18,22 @@ Three passes, each made of ``GroupByKey`` steps so that they scale on any runner
    ``state`` output, for the cross-run index.
 
 The passes decide on an :class:`Entry` per article: its identity, what the choice of the
-kept copy needs, its MinHash node and where the article is parked, without its body
-(:mod:`transforms.parking`: the articles wait in batch files, not in the runner). Each
-article's fate is then one :class:`Verdict`, joined to the ref of its batch by the batch's
-name and applied as the batch is read back. A same-id copy's similarity needs two bodies,
-which may be in different batches: both send their word sets to one last, small join by
-id (:class:`Comparison`; only the pages crawled twice take part). With a park folder, the
-big groupings (the passes, the near pass's tokens and joins, the joins of decisions and
-verdicts) go through files as well (:mod:`transforms.spill`), so the runner shuffles refs.
+kept copy needs, its MinHash node and where the article waits (its batch and position),
+without its body. Each article's fate is then one :class:`Verdict`, joined to its batch by
+the batch's name and applied as the batch is read back. A same-id copy's similarity needs
+two bodies, which may be in different batches: both send their word sets to one last, small
+join by id (:class:`Comparison`; only the pages crawled twice take part).
 
 Every kept article gains two extra fields: ``duplicate_count`` (all copies dropped in
 its favour by the three passes) and ``duplicate_urls`` (their distinct URLs, the
 ``duplicate_urls_cap`` smallest).
 
-Which copy is kept by the first two passes is deterministic (:func:`canonical_sort_key`): one with a URL, then
-the one with the most metadata, then the earliest published, then the longest body,
+Which copy is kept by the first two passes is deterministic (:func:`canonical_sort_key`): one
+with a URL, then the one with the most metadata, then the earliest published, then the longest body,
 then the smallest id and input position, so every running mode keeps the same one.
 Because the second pass groups by id, a duplicate's ``duplicate_of`` from the first pass
 still names the article that the second pass keeps. The near pass chooses its own way
-(:func:`transforms.near_dedup.choose_canonical`).
+(:func:`.near.choose_canonical`).
 """
 
 from __future__ import annotations
@@ -45,6 +43,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
+from newsbeam.transforms.coders import unpack_article
 from newsbeam.transforms.dedup.minhash import LshParams
 from newsbeam.transforms.dedup.near import (
     Gain,
@@ -54,13 +53,7 @@ from newsbeam.transforms.dedup.near import (
     node_of,
     nodes_of,
 )
-from newsbeam.transforms.model import (
-    Article,
-    Duplicate,
-    Provenance,
-    replace_article,
-    unpack_article,
-)
+from newsbeam.transforms.model import Article, Duplicate, Provenance, replace_article
 from newsbeam.transforms.runtime.parking import Location
 
 __all__ = [

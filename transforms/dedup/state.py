@@ -36,9 +36,9 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from newsbeam.transforms.coders import pack_value, unpack_value
 from newsbeam.transforms.dedup.minhash import LshParams
 from newsbeam.transforms.dedup.near import STATE, Node
-from newsbeam.transforms.model import pack_value, unpack_value
 from newsbeam.transforms.runtime.parking import BATCHES, ParkedBatch, read_batch
 from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 

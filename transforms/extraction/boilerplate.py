@@ -11,11 +11,9 @@ one article count once) and the 8-byte digests of its distinct paragraphs, one b
 value. A ``GroupByKey`` per site gathers them, and :func:`repeated_paragraphs` counts,
 per paragraph, the distinct identities it appears on. The paragraphs that reach
 ``min_pages`` are a small side input of the step that rewrites bodies, one set per site
-that has any. One value per article crosses the shuffle, where a ``(site, paragraph)``
-key per paragraph (about twenty per article) did before: the read stage of a
-20,000-page ``in_memory`` run, which holds these values until it ends, peaked at 394 MB
-instead of 477 MB. The price is one group per site: a site's pages of one run are
-counted on one worker, in memory proportional to its distinct paragraphs.
+that has any. One value per article crosses the shuffle, not a ``(site, paragraph)`` key
+per paragraph (about twenty per article). The price is one group per site: a site's pages
+of one run are counted on one worker, in memory proportional to its distinct paragraphs.
 
 Each article's paragraphs are hashed once: the digests are parked with the article, so
 the rewrite only looks them up, and an article of a site without repeated paragraphs is
@@ -61,8 +59,7 @@ def site_of(article: Article) -> str:
 def paragraph_digest(paragraph: str) -> bytes:
     # Verbatim up to whitespace: a template repeats its boilerplate byte for byte, and the
     # exact hash's case and punctuation folding costs more than all the rest of this step.
-    # The digests live for one run only, so their function may change between releases:
-    # xxh3 replaced an 8-byte blake2b, which took 0.85 µs a short input against 0.1.
+    # The digests live for one run only, so their function may change between releases.
     return xxh3_64_digest(" ".join(paragraph.split()).encode("utf-8"))
 
 

@@ -7,15 +7,15 @@ a publication date from the URL when the page gives none, and the dateline. Page
 fewer words than ``min_words``, or that read as lists of teasers, are not articles
 (section fronts, tag listings, error pages) and become rejects ``not_article``. A page
 that declares no language, or declares one its text clearly is not in, gets the one
-detected from its body (:func:`transforms.language.choose_language`).
+detected from its body (:func:`.language.choose_language`).
 
 :class:`ParseArticles` is the Beam step; an extractor that raises on one page turns
 that page into a reject ``parse_failed`` carrying the exception, never a failed run.
 
 Each page has a time budget (``parse.timeout_seconds``). It is enforced cooperatively, as
 signals do not work in Beam's worker threads: :func:`parse_page` gives the extractor a
-:class:`~transforms.deadline.Deadline`, the extractor's loops check it and raise
-:class:`~transforms.deadline.ExtractionTimeout` once it has passed, and the page becomes
+:class:`~.deadline.Deadline`, the extractor's loops check it and raise
+:class:`~.deadline.ExtractionTimeout` once it has passed, and the page becomes
 a reject ``timeout``. The run goes on with the next page.
 """
 

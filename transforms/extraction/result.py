@@ -1,9 +1,9 @@
-"""What an extractor finds on one page, before it becomes an :class:`~transforms.records.Article`.
+"""What an extractor finds on one page, before it becomes an :class:`~newsbeam.transforms.model.Article`.
 
 Both extractors (``extract_html`` for HTML documents, ``extract_text`` for plain-text
 page dumps) return an :class:`Extraction`. The parse stage then derives what does not
 depend on the page's format (id, content hash, word count, source, dates from the URL)
-in one place, ``transforms.parse.build_article``.
+in one place, ``newsbeam.transforms.extraction.page.build_article``.
 """
 
 from __future__ import annotations

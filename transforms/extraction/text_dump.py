@@ -3,7 +3,7 @@
 A dump holds the article first, then whatever the site showed around it: teaser lists
 ("Opinion", "Most Read", "Related stories"), each a header line followed by short
 titles, dates such as ``Updated 19 Dec, 2024`` or ``2 hours ago``, and blurbs cut off
-with ``...``. :func:`extract_text` returns an :class:`~transforms.extraction.Extraction`:
+with ``...``. :func:`extract_text` returns an :class:`~.result.Extraction`:
 
 * ``captions``: caption lines at the top (``... - AFP Photo``, ``Photo: ...``,
   ``(Photo by ...)``, ``File photo``) and caption-shaped paragraphs left in the body;
@@ -11,7 +11,7 @@ with ``...``. :func:`extract_text` returns an :class:`~transforms.extraction.Ext
   on its own and followed by longer paragraphs); ``None`` otherwise;
 * ``paragraphs``: the body, split on blank lines, whitespace collapsed inside each,
   with the trailing sidebars cut off;
-* ``dateline``: from :func:`~transforms.dateline.split_dateline` on the first paragraph.
+* ``dateline``: from :func:`~.dateline.split_dateline` on the first paragraph.
 
 Where the article ends is decided by scoring each line (lines of a hard-wrapped
 paragraph are first joined back together). Date-only lines, section headers, bare

@@ -1,8 +1,8 @@
 """Reading pages out of one dump file, whatever its format, as a stream.
 
 :func:`read_dump` takes an open binary stream and the file's name and yields, for every
-page in it, either a :class:`~transforms.records.Page` or a
-:class:`~transforms.records.Reject` saying why that page (or that broken part of the
+page in it, either a :class:`~newsbeam.transforms.model.Page` or a
+:class:`~newsbeam.transforms.model.Reject` saying why that page (or that broken part of the
 file) could not be read. It never raises for bad bytes: a truncated gzip, binary
 garbage, a malformed JSONL line or an empty file each become one reject, so that every
 page read is accounted for. The :class:`DumpSummary` it fills says what was found.
@@ -61,7 +61,7 @@ class DumpSummary:
     pages: int = 0
     rejects: int = 0
     skipped_records: int = 0
-    #: The content checksum of the whole file (``transforms/checksum.py``), for the ledger.
+    #: The content checksum of the whole file (``transforms/formats/checksum.py``), for the ledger.
     checksum: str = ""
 
     def to_record(self) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def _read_dump(
 def read_dump_range(
     stream: IO[bytes], path: str, summary: DumpSummary, max_page_bytes: int, kind: str, limit: int, chunk: int
 ) -> Iterator[Page | Reject]:
-    """The pages of one byte range of a big JSONL or WARC file (``transforms/splits.py``).
+    """The pages of one byte range of a big JSONL or WARC file (:mod:`newsbeam.transforms.formats.ranges`).
 
     ``stream`` starts on the range's first record; the records that start in its first
     ``limit`` bytes are read (the last one to its end, past ``limit``). ``kind`` is

@@ -1,4 +1,10 @@
-"""TODO docstring."""
+"""Finding the input files (folders read recursively, globs, hidden files left out), spread over workers.
+
+:func:`match_files` lists what the inputs match through Beam's ``FileSystems`` (local, ``gs://``,
+``s3://``); :func:`spread_order` orders the files and ranges largest estimated work first, so
+that dealing them out in turn balances the workers; a listing of them can wait in a file
+(:func:`write_listing`) instead of in the pipeline graph.
+"""
 
 from __future__ import annotations
 

@@ -80,11 +80,8 @@ def part_file_name(run_id: str, shard: int) -> str:
 STAGED_PARTS = "parts"
 
 
-#: Folders the staged part files are hashed into. In a first measurement, 8,000 files in one
-#: folder took 0.3 to 3.2 s to create against 0.4 to 0.6 s over 256 folders (and 1.0 to 5.0 s
-#: nested by partition, plus 0.8 s to remove). A later one, on the same disk, found 256
-#: folders anywhere from 0.2 to 3.5 s, by the disk's writeback state: the buckets do not make
-#: creating files reliably faster; they keep each folder small, for 256 small folders.
+#: Folders the staged part files are hashed into, so that no staging folder holds thousands
+#: of files.
 STAGED_BUCKETS = 256
 
 

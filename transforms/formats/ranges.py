@@ -2,7 +2,7 @@
 
 A nightly dump is often one 2 GB WARC or JSONL file; read as one element it would run on
 one core. :func:`plan_ranges` cuts such a file into ranges of ``split_bytes`` (a multiple
-of :data:`~transforms.checksum.CHECKSUM_BLOCK`), and the read stage reads every range on
+of :data:`~.checksum.CHECKSUM_BLOCK`), and the read stage reads every range on
 its own. A range owns the records that *start* inside it: its reader finds the first
 record boundary at or after its start (:func:`find_record_start`) and reads records until
 one starts at or after its end, reading that last one to its own end. So every record is

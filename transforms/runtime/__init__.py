@@ -1,1 +1,1 @@
-"""TODO."""
+"""What stages need from where they run: the shuffle strategy, progress, stage clocks, fault points."""

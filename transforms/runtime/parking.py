@@ -4,7 +4,7 @@ Three steps hold every article of a run until something global is known: boilerp
 removal waits for the paragraph counts, deduplication for the verdicts, the writer for
 the partition counts. A runner stores what waits: the DirectRunner keeps it in its
 driver process, and its ``multi_processing`` mode again in each worker's input queue,
-so the run's memory grew with its pages (4.7 GB at 200,000 pages). :class:`Park` writes
+so the run's memory would grow with its pages. :class:`Park` writes
 the records of each bundle to batch files under a folder instead, through Beam's
 ``FileSystems``, and passes on one small :class:`ParkedBatch` per file; :func:`read_batch`
 streams a batch back where the records are needed. Only the refs wait in the runner.
@@ -18,8 +18,8 @@ bundle that a runner retries writes new files, and the refs of the failed attemp
 the runner drops, name files nothing reads. The folder lives under the run's staging
 folder, which publishing removes.
 
-Without a folder the records travel inside the batch itself, so the transforms that park
-keep working where there is no staging folder (their own Beam tests, a user's pipeline).
+Without a folder the records travel inside the batch itself, through the runner: that is
+:class:`~.shuffle.InRunnerShuffle`'s parking, on every runner but the DirectRunner.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ BATCHES, LOCATED = "batches", "located"
 #: Records per batch: enough that a file is worth opening, few enough that the steps
 #: reading batches back can spread them over workers.
 DEFAULT_RECORDS_PER_BATCH = 2000
-#: The header of a record in a batch file (and a spilled run, transforms.spill): its length.
+#: The header of a record in a batch file (and a spilled run, newsbeam.transforms.runtime.spill): its length.
 RECORD_LENGTH = struct.Struct(">I")
 #: A batch file is written this many bytes of records at a time.
 _WRITE_BYTES = 1 << 20
@@ -174,7 +174,7 @@ class _OpenBatch:
         return self.count - 1
 
     def _flush(self) -> None:
-        # One write per MiB: a write per record (tens of thousands a run) cost a second per 20,000 pages.
+        # One write per MiB, not one per record: a run parks hundreds of thousands of them.
         assert self._handle is not None
         self._handle.write(frame_records(self._pending))
         self._pending.clear()

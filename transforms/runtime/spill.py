@@ -3,9 +3,9 @@
 Dedup groups every article's entry, MinHash node and LSH tokens several times. Beam's
 DirectRunner holds what a ``GroupByKey`` gathers in its driver process, grouped, then
 again encoded for the workers, and each ``multi_processing`` worker holds its share
-once more while it reads it: at 200,000 pages these shuffles put the run above 2 GB.
+once more while it reads it, so a big run's memory would grow with its pages.
 :class:`SpillingGroupByKey` is a ``GroupByKey`` whose values go to files instead, the
-way :mod:`transforms.parking` keeps whole articles:
+way :mod:`.parking` keeps whole articles:
 
 1. each bundle buffers its ``(key, value)`` pairs by *partition* (a stable hash of the
    key modulo ``partitions``) and, when the buffer is full or the bundle ends, writes

@@ -55,7 +55,9 @@ class StageClock(beam.PTransform):
         self._stage = stage
 
     def expand(self, pcoll: beam.PCollection[T]) -> beam.PCollection[T]:
-        return pcoll | beam.ParDo(_ClockFn(self._stage))
+        timed = pcoll | beam.ParDo(_ClockFn(self._stage))
+        timed.element_type = pcoll.element_type  # elements pass unchanged
+        return timed
 
 
 def stage_timings(

@@ -14,6 +14,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from newsbeam.transforms.coders import pack_article, typed, unpack_article
 from newsbeam.transforms.extraction.boilerplate import (
     Boilerplate,
     HashedArticle,
@@ -22,7 +23,7 @@ from newsbeam.transforms.extraction.boilerplate import (
     strip_boilerplate,
     with_paragraph_digests,
 )
-from newsbeam.transforms.model import Article, Reject, pack_article, unpack_article
+from newsbeam.transforms.model import Article, Reject
 from newsbeam.transforms.runtime.parking import BATCHES, RECORD_LENGTH, ParkedBatch, read_batch
 from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
@@ -43,6 +44,7 @@ def unpack_hashed(packed: bytes) -> HashedArticle:
     return unpack_article(packed[start + length :]), packed[start : start + length]
 
 
+@beam.typehints.with_input_types(Article)
 class RemoveRepeatedParagraphs(beam.PTransform):
     """Articles in; a dict of cleaned ``articles`` and ``rejects`` (nothing left) out.
 
@@ -71,7 +73,7 @@ class RemoveRepeatedParagraphs(beam.PTransform):
         outputs = parked[BATCHES] | "Strip" >> beam.ParDo(
             strip, boilerplate=beam.pvalue.AsDict(repeated)
         ).with_outputs(REJECTS, main=ARTICLES)
-        return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
+        return {ARTICLES: typed(outputs[ARTICLES], Article), REJECTS: typed(outputs[REJECTS], Reject)}
 
 
 class _StripFn(beam.DoFn):

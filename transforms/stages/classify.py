@@ -1,4 +1,8 @@
-"""TODO docstring."""
+"""The classify stage: every article gets a section of the taxonomy, a confidence and the deciding signal.
+
+:class:`ClassifyArticles` runs the cascade of :mod:`newsbeam.transforms.classification.cascade`
+on each article; its DoFn loads the text model once per worker, in ``setup()``.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +25,13 @@ from newsbeam.transforms.classification.text_model import (
     load_model,
     packaged_model_path,
 )
+from newsbeam.transforms.coders import typed
 from newsbeam.transforms.model import Article, replace_article
 
 __all__ = ["ClassifyArticles"]
 
 
+@beam.typehints.with_input_types(Article)
 class ClassifyArticles(beam.PTransform):
     """Set ``section``, ``section_confidence`` and ``section_signal`` on every article.
 
@@ -56,9 +62,10 @@ class ClassifyArticles(beam.PTransform):
     def expand(self, articles: beam.PCollection[Article]) -> beam.PCollection[Article]:
         # The file's bytes (compressed, ~150 KB), not the loaded arrays (~2 MB), go into the graph.
         model = Path(self._model_path).read_bytes() if self._model_path is not None else None
-        return articles | "Classify" >> beam.ParDo(
+        classified = articles | "Classify" >> beam.ParDo(
             _ClassifyFn(self._taxonomy, self._min_confidence, model, self._confidence)
         )
+        return typed(classified, Article)
 
 
 class _ClassifyFn(beam.DoFn):

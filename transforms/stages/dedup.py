@@ -1,4 +1,11 @@
-"""TODO docstring."""
+"""The dedup stage: one article per story, every dropped copy recorded.
+
+:class:`DeduplicateArticles` runs the exact, same-URL and near passes described in
+:mod:`newsbeam.transforms.dedup.passes` (whose plain functions decide) and
+:mod:`newsbeam.transforms.dedup.near_transform` (the near pass). The articles wait, through the
+run's :class:`~newsbeam.transforms.runtime.shuffle.Shuffle`, while the passes decide on small
+entries; each article's verdict is then joined to the batch it waits in and applied there.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from apache_beam.pvalue import TaggedOutput
 from apache_beam.transforms.window import GlobalWindows
 from apache_beam.utils.windowed_value import WindowedValue
 
+from newsbeam.transforms.coders import pack_article, pack_value, typed, unpack_value
 from newsbeam.transforms.dedup.minhash import LshParams
 from newsbeam.transforms.dedup.near import (
     Gain,
@@ -29,13 +37,7 @@ from newsbeam.transforms.dedup.passes import (
     entries_of,
     resolve_group,
 )
-from newsbeam.transforms.model import (
-    Article,
-    Duplicate,
-    pack_article,
-    pack_value,
-    unpack_value,
-)
+from newsbeam.transforms.model import Article, Duplicate
 from newsbeam.transforms.runtime.parking import BATCHES, LOCATED, Location, ParkedBatch, read_batch
 from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
 
@@ -112,10 +114,14 @@ class DeduplicateArticles(beam.PTransform):
             | "Compare same id" >> beam.FlatMap(lambda joined: compare_same_id(joined[1]))
         )
         duplicates = (applied[DUPLICATES], compared) | "All duplicates" >> beam.Flatten()
-        return {ARTICLES: applied[ARTICLES], DUPLICATES: duplicates, STATE: decided[STATE]}
+        return {
+            ARTICLES: typed(applied[ARTICLES], Article),
+            DUPLICATES: typed(duplicates, Duplicate),
+            STATE: decided[STATE],
+        }
 
 
-#: Articles a bundle signs together (:func:`transforms.near_dedup.nodes_of`): enough to share
+#: Articles a bundle signs together (:func:`newsbeam.transforms.dedup.near.nodes_of`): enough to share
 #: numpy's per-call cost, few enough to hold while they wait.
 SIGN_BATCH = 64
 

@@ -4,22 +4,21 @@
 Beam's ``FileSystems`` (so ``gs://`` and ``s3://`` work with the matching Beam extra),
 spreads the matched files over workers with a ``GroupByKey`` (without it the whole read
 fuses behind one element and only one core works), and streams each file through
-:func:`transforms.dumps.read_dump`. Paths, never page data, enter the pipeline graph.
+:func:`newsbeam.transforms.formats.dumps.read_dump`. Paths, never page data, enter the pipeline graph.
 
 The files are keyed by their rank in :func:`spread_order`, largest estimated work first.
 On any runner the unique keys make the ``GroupByKey`` a reshuffle. The DirectRunner's
 ``multi_processing`` mode hands each of its N workers every N-th group in the order the
-groups were written, which this order makes a balanced share of bytes: with Beam's
-random reshuffle keys, the two workers of a 20,000-page run read for 37.5 and 35.3 s, and
-the faster one then waited.
+groups were written, which this order makes a balanced share of bytes (with Beam's random
+reshuffle keys, one worker finished early and waited).
 
 Outputs, as a dict: ``pages`` (:class:`Page`), ``rejects`` (:class:`Reject`) and
 ``files`` (one :class:`DumpSummary` record per file, for the manifest and the ledger, with
 the file's content checksum, hashed while the file is read).
 
 A JSONL or WARC file larger than ``split_bytes`` is read in byte ranges spread over the
-workers (``transforms/splits.py``); then the outputs also hold ``record_offsets``, a
-singleton for :class:`~transforms.splits.ResolveRecordIndices`, which the pipeline applies
+workers (:mod:`newsbeam.transforms.formats.ranges`); then the outputs also hold ``record_offsets``, a
+singleton for :class:`~.read_indices.ResolveRecordIndices`, which the pipeline applies
 to the records of the later stages so that every page's ``record`` counts from the start
 of its file. The files are listed, and the big ones' first bytes read, when the pipeline
 is built.
@@ -27,11 +26,10 @@ is built.
 With a ``listing`` path, the ranges are written there (one JSON line each, in spread
 order) when the pipeline is built, and the graph holds that one path: Beam pickles and
 bz2-compresses a ``Create``'s values into the graph, four times, and each worker unpacks
-them, which took about 0.65 s of the driver's time for the 7,000 files of a 20,000-page
-run and grows with the number of files.
+them, a cost that grows with the number of files.
 
 ``ReadPages(files=[(path, size), ...])`` reads exactly the files the driver listed (the
-incremental runs of ``pipeline/ledger.py`` decide there which files are new) instead of
+incremental runs of ``pipeline/running/ledger.py`` decide there which files are new) instead of
 matching patterns. An unexpected error while reading a file fails the run with an
 :class:`InputFileError` that names the file.
 """
@@ -47,6 +45,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from newsbeam.transforms.coders import typed
 from newsbeam.transforms.formats.checksum import HashingReader, RangeHashingReader
 from newsbeam.transforms.formats.dumps import DumpSummary, read_dump, read_dump_range
 from newsbeam.transforms.formats.files import (
@@ -77,7 +76,8 @@ PAGES, REJECTS, FILES, RECORD_OFFSETS = "pages", "rejects", "files", "record_off
 _RANGES = "ranges"
 
 
-#: Files above this size, when they can be split (``transforms/splits.py``), are read in ranges.
+#: Files above this size, when they can be split (:mod:`~newsbeam.transforms.formats.ranges`), are
+#: read in ranges.
 DEFAULT_SPLIT_BYTES = 64 << 20
 
 
@@ -135,7 +135,11 @@ class ReadPages(beam.PTransform):
                 _ReadFileFn(self._max_page_bytes, self._progress_seconds, self._progress_folder)
             ).with_outputs(REJECTS, FILES, _RANGES, main=PAGES)
         )
-        result = {PAGES: outputs[PAGES], REJECTS: outputs[REJECTS], FILES: outputs[FILES]}
+        result = {
+            PAGES: typed(outputs[PAGES], Page),
+            REJECTS: typed(outputs[REJECTS], Reject),
+            FILES: outputs[FILES],
+        }
         if any(file_range.is_split for file_range in ranges):
             split_files = (
                 outputs[_RANGES]

@@ -1,4 +1,10 @@
-"""TODO docstring."""
+"""The end of the read stage for files read in byte ranges: each page's index counted from its file's start.
+
+A range does not know how many pages the ranges before it hold; its pages carry their range's
+index and a record number counted from the range's start. Once the whole read stage has run,
+:class:`ResolveRecordIndices` adds the pages of the earlier ranges (a side input of a few
+numbers per file) to the records of the stages after it.
+"""
 
 from __future__ import annotations
 
@@ -39,9 +45,11 @@ class ResolveRecordIndices(beam.PTransform):
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         parked = records | "Park" >> self._shuffle.park(self._encode)
-        return parked[BATCHES] | "Resolve" >> beam.FlatMap(
+        resolved = parked[BATCHES] | "Resolve" >> beam.FlatMap(
             _resolved_batch, beam.pvalue.AsSingleton(self._offsets), decode=self._decode
         )
+        resolved.element_type = records.element_type  # the same records, renumbered
+        return resolved
 
 
 def _resolved_batch(

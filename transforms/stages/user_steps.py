@@ -1,6 +1,6 @@
 """User steps inside the pipeline: articles in; articles and rejects out.
 
-:class:`ApplyUserStep` wraps what a config's user step names (``pipeline/steps.py``
+:class:`ApplyUserStep` wraps what a config's user step names (``pipeline/registry/user_steps.py``
 resolves it) so that every article stays accounted for:
 
 * a **function** ``(article) -> Article | None`` (its parameters already bound) and a
@@ -24,6 +24,7 @@ says: it is a mistake in the step, not in the page, and would otherwise hit ever
 
 from __future__ import annotations
 
+import functools
 import math
 import traceback
 from collections.abc import Callable, Iterable
@@ -33,7 +34,16 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import PCollection, TaggedOutput
 
-from newsbeam.transforms.model import ARTICLE_FIELDS, EXCERPT_CHARS, Article, Provenance, Reject
+from newsbeam.transforms.coders import typed
+from newsbeam.transforms.extraction.soup import HTML_HINT, page_soup
+from newsbeam.transforms.model import (
+    ARTICLE_FIELDS,
+    EXCERPT_CHARS,
+    Article,
+    Provenance,
+    Reject,
+    replace_article,
+)
 
 __all__ = [
     "ApplyUserStep",
@@ -41,6 +51,7 @@ __all__ = [
     "apply_article_step",
     "extra_problem",
     "check_extra_names",
+    "without_html",
 ]
 
 ARTICLES, REJECTS = "articles", "rejects"
@@ -136,14 +147,19 @@ def _failed(step: str, article: Article, error: Exception, on_error: str, with_t
     return Reject.of(article.input, f"{STEP_FAILED}:{step}", detail, article.body)
 
 
+@beam.typehints.with_input_types(Article)
 class ApplyUserStep(beam.PTransform):
     """Articles in; a dict of ``articles`` and ``rejects`` out (see the module docstring).
 
     ``step`` is what the pipeline applies: a function of one article (parameters bound),
-    an object with ``process(article)``, or a ``beam.PTransform``.
+    an object with ``process(article)``, or a ``beam.PTransform``. With ``soup`` the function
+    or ``process`` is also given ``soup=`` the page's tree; with ``drop_html`` the articles
+    leave without the page's HTML (no later step asks for it).
     """
 
-    def __init__(self, name: str, step: Any, on_error: str = "reject") -> None:
+    def __init__(
+        self, name: str, step: Any, on_error: str = "reject", soup: bool = False, drop_html: bool = False
+    ) -> None:
         super().__init__()
         if on_error not in ("reject", "fail"):
             raise ValueError(f"on_error must be 'reject' or 'fail', not {on_error!r}")
@@ -153,17 +169,21 @@ class ApplyUserStep(beam.PTransform):
             raise ValueError(
                 f"step {name!r} is neither a function, an object with process() nor a PTransform"
             )
+        if soup and isinstance(step, beam.PTransform):
+            raise ValueError(f"step {name!r} is a PTransform: it reads a page's soup with page_soup(article)")
         self._name = name
         self._step = step
         self._on_error = on_error
+        self._soup = soup
+        self._drop_html = drop_html
 
     def expand(self, articles: PCollection[Article]) -> dict[str, PCollection]:
         if isinstance(self._step, beam.PTransform):
             return self._expand_transform(articles)
         outputs = articles | "Apply" >> beam.ParDo(
-            _ArticleStepFn(self._name, self._step, self._on_error)
+            _ArticleStepFn(self._name, self._step, self._on_error, self._soup, self._drop_html)
         ).with_outputs(REJECTS, main=ARTICLES)
-        return {ARTICLES: outputs[ARTICLES], REJECTS: outputs[REJECTS]}
+        return {ARTICLES: typed(outputs[ARTICLES], Article), REJECTS: typed(outputs[REJECTS], Reject)}
 
     def _expand_transform(self, articles: PCollection[Article]) -> dict[str, PCollection]:
         name = self._name
@@ -200,14 +220,17 @@ class ApplyUserStep(beam.PTransform):
             | "Dropped" >> beam.FlatMap(_dropped, name)
         )
         rejects.append(dropped)
-        return {ARTICLES: checked[ARTICLES], REJECTS: tuple(rejects) | "All rejects" >> beam.Flatten()}
+        all_rejects = tuple(rejects) | "All rejects" >> beam.Flatten()
+        return {ARTICLES: typed(checked[ARTICLES], Article), REJECTS: typed(all_rejects, Reject)}
 
 
 class _ArticleStepFn(beam.DoFn):
-    def __init__(self, name: str, step: Any, on_error: str) -> None:
+    def __init__(self, name: str, step: Any, on_error: str, soup: bool, drop_html: bool) -> None:
         self._name = name
         self._step = step
         self._on_error = on_error
+        self._soup = soup
+        self._drop_html = drop_html
         self._articles = Metrics.counter(f"step:{name}", "articles")
         self._rejects = Metrics.counter(f"step:{name}", "rejects")
 
@@ -219,13 +242,15 @@ class _ArticleStepFn(beam.DoFn):
     def process(self, article: Article) -> Iterable[Article | TaggedOutput]:
         process = getattr(self._step, "process", None)
         call = process if callable(process) else self._step
+        if self._soup:
+            call = functools.partial(call, soup=page_soup(article))
         result = apply_article_step(self._name, call, article, self._on_error)
         if isinstance(result, Reject):
             self._rejects.inc()
             yield TaggedOutput(REJECTS, result)
         else:
             self._articles.inc()
-            yield result
+            yield without_html(result) if self._drop_html else result
 
     def teardown(self) -> None:
         teardown = getattr(self._step, "teardown", None)
@@ -248,6 +273,14 @@ class _CheckReturnedFn(beam.DoFn):
             )
         else:
             yield article
+
+
+def without_html(article: Article) -> Article:
+    """``article`` without the page's HTML that it carried for the steps asking for a soup."""
+    if HTML_HINT not in article.hints:
+        return article
+    hints = {key: value for key, value in article.hints.items() if key != HTML_HINT}
+    return replace_article(article, hints=hints)
 
 
 def _page_key(provenance: Provenance) -> tuple[str, int]:

@@ -10,9 +10,8 @@ root, each part file under its final path (``docs/contracts.md``, relative to th
 flattened into ``STAGING/parts/<bucket>/`` (:func:`staged_name`: each ``/`` becomes ``~``,
 which partition values never contain, and a hash of the path picks one of 256 buckets),
 beside ``STAGING/_written.json``, what was written and read, for the manifest. Publishing
-creates the partition folders once, in the output; a nested staging tree made them twice,
-and removing its thousands of emptied folders after publishing took about a second per
-8,000 partitions on a local disk.
+creates the partition folders once, in the output; a nested staging tree would make them
+twice, and leave thousands of emptied folders to remove.
 
 Nothing appears in the output folder from here: :mod:`newsbeam.pipeline.running.publish` moves the staged
 files into place only once the whole pipeline has succeeded. Output is deterministic:

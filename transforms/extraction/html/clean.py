@@ -1,6 +1,6 @@
 """Strip an lxml page of what can never be article text, and measure what is left.
 
-Step 1 of :func:`transforms.extract_html.extract_html`:
+Step 1 of :func:`.extract.extract_html`:
 
 * :func:`clean` removes scripts, styles and other never-text elements; ``nav``/``aside``/
   ``footer``/``menu``/``dialog`` furniture and hidden elements, unless broken markup left most
@@ -12,8 +12,9 @@ Step 1 of :func:`transforms.extract_html.extract_html`:
   share, related...) unless they also look like content or hold much of the page, keeping
   the counts up to date.
 
-The functions check a :class:`~transforms.deadline.Deadline` in their loops, so a huge or
-pathological page raises :class:`~transforms.deadline.ExtractionTimeout` instead of stalling.
+The functions check a :class:`~newsbeam.transforms.extraction.deadline.Deadline` in their
+loops, so a huge or pathological page raises
+:class:`~newsbeam.transforms.extraction.deadline.ExtractionTimeout` instead of stalling.
 """
 
 from __future__ import annotations

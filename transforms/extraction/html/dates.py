@@ -5,7 +5,7 @@
 a local time, or a time with its zone. :func:`dom_date` reads ``itemprop`` date elements;
 :func:`time_element_date` the first ``<time datetime>`` (inside ``<article>`` first);
 :func:`guess_date` asks htmldate about the page's visible dates (its original-date mode,
-so a publication date wins over an update). :mod:`transforms.html_metadata` tries them
+so a publication date wins over an update). :mod:`.metadata` tries them
 after JSON-LD and the ``article:published_time`` family of meta tags.
 """
 

@@ -4,14 +4,14 @@
 >>> extraction.title, extraction.paragraphs[0]
 
 The page is parsed once with ``lxml.html`` (comments dropped by the parser); metadata comes
-from :mod:`transforms.html_metadata` before anything is removed. The body is found in steps,
+from :mod:`.metadata` before anything is removed. The body is found in steps,
 each in its own module:
 
-1. *Clean* (:mod:`transforms.html_clean`): never-text elements, hidden elements and blocks
+1. *Clean* (:mod:`.clean`): never-text elements, hidden elements and blocks
    whose class/id says boilerplate go; text and link-text counts are taken in one walk.
-2. *Score* (:mod:`transforms.html_body`): readability-style content scoring picks the
+2. *Score* (:mod:`.body`): readability-style content scoring picks the
    container of the article, widened and joined by its siblings where the text is split.
-3. *Emit* (:mod:`transforms.html_paragraphs`): the container becomes paragraphs, without
+3. *Emit* (:mod:`.paragraphs`): the container becomes paragraphs, without
    in-body junk (share bars, ad slots, "Read more:" lines, credits, related boxes).
 4. *Fallback*: when that gives under 200 characters, every plain-text paragraph of the
    page is kept instead.
@@ -19,8 +19,9 @@ each in its own module:
 JSON-LD ``articleBody`` replaces the page text unless it is a teaser (much shorter) or one
 block where the page has paragraphs. Never raises on bad input: a page with no content gives
 an :class:`Extraction` with empty ``paragraphs``. The one exception is the time budget: with
-a :class:`~transforms.deadline.Deadline`, a page that takes too long raises
-:class:`~transforms.deadline.ExtractionTimeout` (the parse stage makes it a reject ``timeout``).
+a :class:`~newsbeam.transforms.extraction.deadline.Deadline`, a page that takes too long
+raises :class:`~newsbeam.transforms.extraction.deadline.ExtractionTimeout` (the parse stage
+makes it a reject ``timeout``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Metadata of an HTML news page: title, authors, dates, canonical URL, language, site words.
 
-Used by :func:`transforms.extract_html.extract_html`, which parses the page once and hands
+Used by :func:`.extract.extract_html`, which parses the page once and hands
 the tree here before it strips the boilerplate. Every function takes an already parsed
 ``lxml.html`` document and never raises on odd markup; each value comes from the most
 reliable source the page offers, in this order:
@@ -9,7 +9,7 @@ reliable source the page offers, in this order:
 * OpenGraph / ``article:*`` / Dublin Core ``<meta>`` tags,
 * the visible page (``<h1>``, ``rel=author``, bylines, ``<time datetime>``, ``<title>``).
 
-Dates are read by :mod:`transforms.html_dates`, author names by :mod:`transforms.html_authors`
+Dates are read by :mod:`.dates`, author names by :mod:`.authors`
 (both re-exported here: ``normalize_date``, ``clean_author``).
 
 >>> meta = read_metadata(lxml.html.document_fromstring(page))

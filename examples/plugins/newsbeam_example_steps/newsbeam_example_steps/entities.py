@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from apache_beam.io.filesystems import FileSystems
 
 if TYPE_CHECKING:
-    from newsbeam.transforms.model import Article
+    from newsbeam import Article
 
 KINDS = {"person": "people", "place": "places"}
 

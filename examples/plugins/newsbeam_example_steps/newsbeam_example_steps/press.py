@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for the annotations: a step needs nothing of newsbeam at run time
-    from newsbeam.transforms.model import Article
+    from newsbeam import Article
 
 DEFAULT_MARKERS = ("press release", "for immediate release", "media release", "media contact:")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import apache_beam as beam
 
 if TYPE_CHECKING:
-    from newsbeam.transforms.model import Article
+    from newsbeam import Article
 
 _WORDS = re.compile(r"\w+")
 
