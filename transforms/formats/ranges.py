@@ -18,12 +18,12 @@ What can be split, and where a record starts:
   (the whole file compressed as one stream) is read whole, like gzipped JSONL, which is one
   stream that cannot be entered in the middle.
 
-A page's ``record`` must count from the start of its *file* (DESIGN.md), but a range does
+A page's ``record`` must count from the start of its *file* (docs/contracts.md), but a range does
 not know how many pages the ranges before it hold. Its pages carry their range's index in
 ``Provenance.chunk`` and a ``record`` counted from the range's start; once the whole read
-stage has run, :class:`ResolveRecordIndices` adds the pages of the earlier ranges (a
-side input of a few numbers per file); the pages wait for it parked in files. Files that
-are not split skip all of this.
+stage has run, :class:`~newsbeam.transforms.stages.read_indices.ResolveRecordIndices` adds the
+pages of the earlier ranges (a side input of a few numbers per file). Files that are not split
+skip all of this.
 """
 
 from __future__ import annotations
