@@ -85,13 +85,16 @@ def run_once(run: RunOptions, config: Config, options: PipelineOptions) -> int:
         return EXIT_FAILED
     manifest = outcome.manifest
     if run.log_format == "json":
-        fields = {key: manifest[key] for key in ("counts", "rejects_by_reason", "sections", "timings")}
+        keys = ("counts", "failure_ratio", "rejects_by_reason", "sections", "timings")
+        fields = {key: manifest[key] for key in keys}
         log("run succeeded", run_id=run.run_id, event="run_succeeded", **fields)
     print(format_summary(manifest), flush=True)
-    if outcome.reject_ratio > run.max_reject_ratio:
+    # Only failures count (newsbeam.transforms.reasons): images, redirects and listings are filters.
+    if outcome.failure_ratio > run.max_reject_ratio:
         error(
-            f"{outcome.reject_ratio:.0%} of pages were rejected, more than --max-reject-ratio "
-            f"{run.max_reject_ratio:.0%}; see {run.output}/rejects/",
+            f"{outcome.failure_ratio:.0%} of pages failed (rejects that are failures, not filters), "
+            "more than "
+            f"--max-reject-ratio {run.max_reject_ratio:.0%}; see {run.output}/rejects/",
             run_id=run.run_id,
             event="too_many_rejects",
         )

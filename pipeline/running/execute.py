@@ -90,7 +90,8 @@ class RunFailedError(RuntimeError):
 @dataclass(frozen=True)
 class RunOutcome:
     manifest: dict[str, Any]
-    reject_ratio: float
+    #: Failure rejects over pages read (filters and duplicates do not count): the exit-4 rule.
+    failure_ratio: float
 
 
 def check_inputs(inputs: tuple[str, ...]) -> None:
@@ -193,8 +194,8 @@ def execute_run(
                 raise _failure(error, phase) from error
             raise
     counts = manifest["counts"]
-    ratio = counts["rejects"] / counts["pages_read"] if counts["pages_read"] else 0.0
-    return RunOutcome(manifest=manifest, reject_ratio=ratio)
+    ratio = counts["failures"] / counts["pages_read"] if counts["pages_read"] else 0.0
+    return RunOutcome(manifest=manifest, failure_ratio=ratio)
 
 
 def _run_pipeline(

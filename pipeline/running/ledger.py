@@ -29,8 +29,13 @@ still read every path through the graph.
   the file and skips it only if the checksum matches.
 
 Checksums of the files a run reads are computed by the read stage while it reads them
-(``transforms/formats/checksum.py``), so recording them costs no extra I/O. Files that could not
-be opened get no checksum and are not recorded: the next run tries them again. A file is
+(``transforms/formats/checksum.py``), so recording them costs no extra I/O.
+
+**What counts as consumed.** A file is recorded only when the read stage read it to its end, or
+to a reject that says where and why it stopped (a cut file's ``truncated``, a page over the size
+limit): :attr:`DumpSummary.complete`. Files that could not be opened or read, and files that no
+reader made sense of (the whole file one ``undecodable`` page: a format this release does not
+read), are not recorded: the next run reads them again, with a reader that may read them by then. A file is
 compared in the algorithm of its recorded checksum, so the ``blake2b`` checksums of
 earlier releases still match their files; one of an algorithm this release does not know
 never matches.
@@ -47,8 +52,8 @@ import orjson
 from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.transforms.formats.checksum import checksum_algorithm, file_checksum, known_algorithm
-from newsbeam.transforms.formats.dumps import DumpSummary
 from newsbeam.transforms.formats.files import expand_input, is_hidden
+from newsbeam.transforms.formats.source import DumpSummary
 
 __all__ = [
     "CONSUMED_FILES",
@@ -204,13 +209,16 @@ def ledger_shard_lines(read: Sequence[InputFile], consumed: Mapping[str, str], r
 
 
 def read_consumed(staging: str) -> dict[str, str]:
-    """The checksums the read stage computed, by path, from ``STAGING/_consumed.jsonl``."""
+    """The checksums of the files the read stage consumed, by path, from ``STAGING/_consumed.jsonl``.
+
+    A file it read but did not consume (module docstring) is left out, so it is not recorded.
+    """
     path = f"{staging}/{CONSUMED_FILES}"
     if not FileSystems.exists(path):
         return {}
     with FileSystems.open(path) as handle:
         records = [orjson.loads(line) for line in handle.read().splitlines() if line.strip()]
-    return {record["path"]: record["checksum"] for record in records}
+    return {record["path"]: record["checksum"] for record in records if record.get("complete", True)}
 
 
 class RecordConsumedFiles(beam.PTransform):
@@ -223,15 +231,17 @@ class RecordConsumedFiles(beam.PTransform):
     def expand(self, files: beam.PCollection[DumpSummary]) -> beam.PCollection[int]:
         return (
             files
-            | "Path and checksum" >> beam.Map(lambda summary: (summary.path, summary.checksum))
+            | "Path and checksum"
+            >> beam.Map(lambda summary: (summary.path, summary.checksum, summary.complete))
             | "All files" >> beam.combiners.ToList()
             | "Write consumed" >> beam.Map(_write_consumed, staging=self._staging)
         )
 
 
-def _write_consumed(consumed: list[tuple[str, str]], staging: str) -> int:
+def _write_consumed(consumed: list[tuple[str, str, bool]], staging: str) -> int:
     body = b"".join(
-        orjson.dumps({"path": path, "checksum": checksum}) + b"\n" for path, checksum in sorted(consumed)
+        orjson.dumps({"path": path, "checksum": checksum, "complete": complete}) + b"\n"
+        for path, checksum, complete in sorted(consumed)
     )
     with FileSystems.create(f"{staging}/{CONSUMED_FILES}") as handle:
         handle.write(body)

@@ -5,6 +5,11 @@ writer's summary), so the manifest's counts equal the lines written. It checks t
 invariant ``pages_read == articles + duplicates + rejects`` and, when the runner
 reports Beam metrics, that the metrics agree; a run that fails either check is not
 published (:class:`InconsistentRunError`).
+
+Rejects are failures or filters (:mod:`newsbeam.transforms.reasons`): ``counts.failures``
+and ``failure_ratio`` (failures over pages read) are what ``--max-reject-ratio`` judges.
+The read stage adds the archive records it skipped by type, and the media types of the
+``not_html`` rejects and statuses of the ``http_error`` ones.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from collections import Counter
 from importlib import metadata
 from typing import Any
 
-__all__ = ["InconsistentRunError", "build_manifest", "counts_from_written"]
+from newsbeam.transforms.reasons import is_failure
+
+__all__ = ["InconsistentRunError", "build_manifest", "counts_from_written", "failure_ratio"]
 
 _VERSIONED_PACKAGES = ("newsbeam", "apache-beam", "lxml", "orjson", "warcio", "charset-normalizer", "pyyaml")
 
@@ -30,6 +37,8 @@ def counts_from_written(written: dict[str, Any]) -> dict[str, Any]:
         lines[entry["kind"]] += entry["lines"]
         labels[entry["kind"]].update(entry["labels"])
     read = written["read"]
+    rejects_by_reason = dict(sorted(labels["rejects"].items()))
+    failures = sum(count for reason, count in rejects_by_reason.items() if is_failure(reason))
     return {
         "counts": {
             "files": read["files"],
@@ -37,12 +46,22 @@ def counts_from_written(written: dict[str, Any]) -> dict[str, Any]:
             "articles": lines["articles"],
             "duplicates": lines["duplicates"],
             "rejects": lines["rejects"],
+            "failures": failures,
             "warc_records_skipped": read["skipped_records"],
         },
-        "rejects_by_reason": dict(sorted(labels["rejects"].items())),
+        "failure_ratio": failure_ratio(failures, read["pages_read"]),
+        "rejects_by_reason": rejects_by_reason,
         "duplicates_by_kind": dict(sorted(labels["duplicates"].items())),
         "sections": dict(sorted(labels["articles"].items())),
+        "records_skipped_by_type": dict(read.get("skipped_by_type", {})),
+        "not_html_by_media_type": dict(read.get("not_html_types", {})),
+        "http_errors_by_status": dict(read.get("http_statuses", {})),
     }
+
+
+def failure_ratio(failures: int, pages_read: int) -> float:
+    """Failures over pages read, rounded to 4 places; 0 for a run that read nothing."""
+    return round(failures / pages_read, 4) if pages_read else 0.0
 
 
 def check_counts(counts: dict[str, int], metric_pages_read: int | None) -> None:

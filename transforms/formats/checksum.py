@@ -141,13 +141,15 @@ class RangeHashingReader:
     """Reads ``stream`` on from its position, hashing only the first ``length`` bytes.
 
     A range's reader runs past the range's end to finish its last record; those bytes
-    belong to the next range's blocks and are not hashed here.
+    belong to the next range's blocks and are not hashed here. :attr:`newlines` counts the
+    newlines of the bytes hashed (JSONL line numbers count them over the earlier ranges).
     """
 
     def __init__(self, stream: IO[bytes], length: int) -> None:
         self._stream = stream
         self._left = length
         self._hasher = _BlockHasher()
+        self.newlines = 0
 
     def read(self, size: int = -1) -> bytes:
         return self._hashed(self._stream.read(size))
@@ -163,6 +165,7 @@ class RangeHashingReader:
         if self._left > 0:
             inside = data[: self._left]
             self._hasher.update(inside)
+            self.newlines += inside.count(b"\n")
             self._left -= len(inside)
         return data
 

@@ -1,4 +1,4 @@
-"""Reading one big JSONL or WARC file on many workers, in byte ranges.
+"""Reading one big JSONL, WARC or ARC file on many workers, in byte ranges.
 
 A nightly dump is often one 2 GB WARC or JSONL file; read as one element it would run on
 one core. :func:`plan_ranges` cuts such a file into ranges of ``split_bytes`` (a multiple
@@ -11,10 +11,11 @@ read exactly once, whatever the split, and memory does not grow with the file.
 What can be split, and where a record starts:
 
 * uncompressed JSONL (``.jsonl``, ``.ndjson``, ``.json``): after a newline;
-* uncompressed WARC: a line ``WARC/1.x`` whose header block holds ``WARC-Type`` and
-  ``Content-Length``;
-* WARC gzipped record by record (``.warc.gz``, as crawlers write it): a gzip member that
-  decompresses to ``WARC/``. A ``.warc.gz`` whose first member is not one small record
+* uncompressed WARC or ARC: a record start as :mod:`.boundaries` defines it (the same rule
+  by which the archive reader finds the next record after a bad one, so a file gives the same
+  records whole and in ranges);
+* WARC or ARC gzipped record by record (as crawlers write it): a gzip member that
+  decompresses to a record start. An archive whose first member is not one small record
   (the whole file compressed as one stream) is read whole, like gzipped JSONL, which is one
   stream that cannot be entered in the middle.
 
@@ -22,14 +23,13 @@ A page's ``record`` must count from the start of its *file* (docs/contracts.md),
 not know how many pages the ranges before it hold. Its pages carry their range's index in
 ``Provenance.chunk`` and a ``record`` counted from the range's start; once the whole read
 stage has run, :class:`~newsbeam.transforms.stages.read_indices.ResolveRecordIndices` adds the
-pages of the earlier ranges (a side input of a few numbers per file). Files that are not split
-skip all of this.
+pages of the earlier ranges (a side input of a few numbers per file), and to a JSONL reject's
+line number the newlines of the earlier ranges. Files that are not split skip all of this.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -38,9 +38,12 @@ from typing import IO, Any
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from newsbeam.transforms.formats.checksum import CHECKSUM_BLOCK, combine_block_digests
-from newsbeam.transforms.formats.dumps import GZIP_MAGIC, DumpSummary
-from newsbeam.transforms.model import Article, Duplicate, Provenance, Reject
+from newsbeam.transforms.formats.boundaries import LOOKAHEAD, find_start, member_starts_record
+from newsbeam.transforms.formats.checksum import CHECKSUM_BLOCK, RangeHashingReader, combine_block_digests
+from newsbeam.transforms.formats.dumps import read_dump_range
+from newsbeam.transforms.formats.jsonl import renumber_line
+from newsbeam.transforms.formats.source import GZIP_MAGIC, DumpSummary
+from newsbeam.transforms.model import Article, Duplicate, Page, Provenance, Reject
 
 __all__ = [
     "FileRange",
@@ -49,6 +52,7 @@ __all__ = [
     "plan_file_ranges",
     "plan_ranges",
     "range_offsets",
+    "read_file_range",
     "splittable_kind",
 ]
 
@@ -59,27 +63,21 @@ HEAD_BYTES = 1 << 20
 _JSONL_NAMES = (".jsonl", ".ndjson", ".json")
 
 
-_WARC_GZ_NAMES = (".warc.gz", ".warc.gzip")
-
-
 _SCAN_BYTES = 1 << 16
 
 
 #: Bytes after a candidate boundary that are enough to check it (a WARC header block).
-_LOOKAHEAD = 1 << 14
+_LOOKAHEAD = LOOKAHEAD
 
 
 _GZIP_MEMBER = GZIP_MAGIC + b"\x08"  # magic and the deflate method
-
-
-_WARC_VERSION_LINE = re.compile(rb"WARC/1\.[0-9]\r\n")
 
 
 @dataclass(frozen=True, order=True)
 class FileRange:
     """Bytes ``[start, end)`` of the file ``path`` (of ``size`` bytes), range ``chunk`` of ``chunks``.
 
-    ``kind`` is empty for a file read whole, else ``jsonl``, ``warc`` or ``warc.gz``.
+    ``kind`` is empty for a file read whole, else ``jsonl``, ``warc``, ``arc``, ``warc.gz`` or ``arc.gz``.
     """
 
     path: str
@@ -96,27 +94,33 @@ class FileRange:
 
 
 def splittable_kind(path: str, head: bytes) -> str | None:
-    """``jsonl``, ``warc`` or ``warc.gz`` when a file with these first bytes can be read in ranges."""
+    """``jsonl``, ``warc``, ``arc``, ``warc.gz`` or ``arc.gz``: a file with these first bytes can be split."""
     name = path.lower()
     if head.startswith(b"WARC/"):
         return "warc"
+    if head.startswith(b"filedesc://"):
+        return "arc"
     if head.startswith(GZIP_MAGIC):
-        if name.endswith(_WARC_GZ_NAMES) and _first_member_is_one_record(head):
-            return "warc.gz"
-        return None
+        return _per_record_kind(head)
     if name.endswith(_JSONL_NAMES) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "jsonl"
     return None
 
 
-def _first_member_is_one_record(head: bytes) -> bool:
-    """A WARC gzipped per record: its first member ends within the head and holds a WARC record."""
+def _per_record_kind(head: bytes) -> str | None:
+    """``warc.gz`` or ``arc.gz`` when the first gzip member ends within the head and starts a record."""
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
         first = inflater.decompress(head)
     except zlib.error:
-        return False
-    return first.startswith(b"WARC/") and inflater.eof
+        return None
+    if not inflater.eof:
+        return None
+    if first.startswith(b"WARC/"):
+        return "warc.gz"
+    if first.startswith(b"filedesc://"):
+        return "arc.gz"
+    return None
 
 
 def plan_ranges(path: str, size: int, split_bytes: int, head: bytes | None) -> list[FileRange]:
@@ -197,37 +201,15 @@ def _next_candidate(
             return 0
         newline = buffer.find(b"\n", begin, stop)
         return None if newline < 0 else newline + 1
-    gzipped = kind == "warc.gz"
-    marker = _GZIP_MEMBER if gzipped else b"WARC/1."
-    index = begin
-    while (index := buffer.find(marker, index, stop)) >= 0:
-        if gzipped and _is_warc_member(buffer, index):
-            return index
-        if not gzipped and _is_warc_header(buffer, index, after_newline):
-            return index
-        index += 1
-    return None
-
-
-def _is_warc_member(buffer: bytes, index: int) -> bool:
-    try:
-        inflated = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(buffer[index : index + _LOOKAHEAD], 16)
-    except zlib.error:
-        return False
-    return inflated.startswith(b"WARC/")
-
-
-def _is_warc_header(buffer: bytes, index: int, after_newline: bool | None) -> bool:
-    line_start = buffer[index - 1 : index] == b"\n" if index else bool(after_newline)
-    if not line_start:
-        return False
-    if not _WARC_VERSION_LINE.match(buffer, index):
-        return False
-    block_end = buffer.find(b"\r\n\r\n", index, index + _LOOKAHEAD)
-    if block_end < 0:
-        return False
-    block = buffer[index:block_end].lower()
-    return b"\r\nwarc-type:" in block and b"\r\ncontent-length:" in block
+    if kind.endswith(".gz"):
+        inner = kind.removesuffix(".gz")
+        index = begin
+        while (index := buffer.find(_GZIP_MEMBER, index, stop)) >= 0:
+            if member_starts_record(buffer, index, inner):
+                return index
+            index += 1
+        return None
+    return find_start(buffer, begin, stop, kind, lambda index: index == 0 and bool(after_newline))
 
 
 class PrefixedReader:
@@ -269,43 +251,83 @@ def open_range(stream: IO[bytes], file_range: FileRange) -> bool:
     return stream.read(1) == b"\n"
 
 
+def read_file_range(
+    stream: Any, file_range: FileRange, summary: DumpSummary, max_page_bytes: int
+) -> tuple[Iterable[Page | Reject], RangeHashingReader]:
+    """The pages of one range of ``stream`` (a file opened for reading), and the reader that hashes the range.
+
+    The pages' ``record`` count from the range's first page (module docstring); read them all,
+    then :meth:`RangeHashingReader.finish` hashes the rest of the range and counts its newlines.
+    """
+    length = file_range.end - file_range.start
+    after_newline = open_range(stream, file_range)
+    hashing = RangeHashingReader(stream, length)
+    found = find_record_start(hashing.read, file_range.kind, length, after_newline)
+    if found is None:
+        return (), hashing
+    offset, prefix = found
+    items = read_dump_range(
+        PrefixedReader(prefix, hashing),  # type: ignore[arg-type]
+        file_range.path,
+        summary,
+        max_page_bytes,
+        file_range.kind,
+        limit=length - offset,
+        chunk=file_range.chunk,
+        base=file_range.start + offset,
+        first_line=1 if offset else 0,  # the range's first record starts after a newline
+    )
+    return items, hashing
+
+
 def merge_range_summaries(path: str, summaries: Iterable[tuple[int, DumpSummary, bytes]]) -> DumpSummary:
     """One file's summary from its ranges' ``(chunk, summary, block digests)``, in file order."""
     ordered = sorted(summaries, key=lambda item: item[0])
     first = ordered[0][1]
-    merged = dataclasses.replace(first, pages=0, rejects=0, skipped_records=0)
+    merged = dataclasses.replace(
+        first,
+        pages=0,
+        rejects=0,
+        skipped_records=0,
+        skipped_by_type={},
+        not_html_types={},
+        http_statuses={},
+        lines=0,
+    )
     for _, summary, _ in ordered:
-        merged.pages += summary.pages
-        merged.rejects += summary.rejects
-        merged.skipped_records += summary.skipped_records
+        merged.add(summary)
     complete = all(digests is not None for _, _, digests in ordered)
     merged.checksum = combine_block_digests(digests for _, _, digests in ordered) if complete else ""
     return merged
 
 
-def range_offsets(pages_per_range: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int], int]:
-    """``(path, chunk) -> pages in the file's earlier ranges``, from ``(path, chunk, pages)``."""
-    by_path: dict[str, list[tuple[int, int]]] = {}
-    for path, chunk, pages in pages_per_range:
-        by_path.setdefault(path, []).append((chunk, pages))
-    offsets: dict[tuple[str, int], int] = {}
+def range_offsets(per_range: Iterable[tuple[str, int, int, int]]) -> dict[tuple[str, int], tuple[int, int]]:
+    """``(path, chunk) -> (pages, newlines)`` of the earlier ranges, from ``(path, chunk, pages, lines)``."""
+    by_path: dict[str, list[tuple[int, int, int]]] = {}
+    for path, chunk, pages, lines in per_range:
+        by_path.setdefault(path, []).append((chunk, pages, lines))
+    offsets: dict[tuple[str, int], tuple[int, int]] = {}
     for path, chunks in by_path.items():
-        before = 0
-        for chunk, pages in sorted(chunks):
-            offsets[(path, chunk)] = before
-            before += pages
+        pages_before = lines_before = 0
+        for chunk, pages, lines in sorted(chunks):
+            offsets[(path, chunk)] = (pages_before, lines_before)
+            pages_before += pages
+            lines_before += lines
     return offsets
 
 
 def resolve_record(
-    record: Article | Reject | Duplicate, offsets: Mapping[tuple[str, int], int]
+    record: Article | Reject | Duplicate, offsets: Mapping[tuple[str, int], tuple[int, int]]
 ) -> Article | Reject | Duplicate:
-    """``record`` with its ``input.record`` counted from the start of its file."""
+    """``record`` with its ``input.record`` (and a JSONL reject's line) counted from the start of its file."""
     where = record.input
     if not where.chunk:
         return record
-    resolved = Provenance(where.path, where.record + offsets[(where.path, where.chunk)])
+    pages_before, lines_before = offsets[(where.path, where.chunk)]
+    resolved = Provenance(where.path, where.record + pages_before)
     if isinstance(record, Article):
         record.input = resolved
         return record
+    if isinstance(record, Reject):
+        return dataclasses.replace(record, input=resolved, detail=renumber_line(record.detail, lines_before))
     return dataclasses.replace(record, input=resolved)

@@ -16,7 +16,7 @@ Outputs, as a dict: ``pages`` (:class:`Page`), ``rejects`` (:class:`Reject`) and
 ``files`` (one :class:`DumpSummary` record per file, for the manifest and the ledger, with
 the file's content checksum, hashed while the file is read).
 
-A JSONL or WARC file larger than ``split_bytes`` is read in byte ranges spread over the
+A JSONL, WARC or ARC file larger than ``split_bytes`` is read in byte ranges spread over the
 workers (:mod:`newsbeam.transforms.formats.ranges`); then the outputs also hold ``record_offsets``, a
 singleton for :class:`~.read_indices.ResolveRecordIndices`, which the pipeline applies
 to the records of the later stages so that every page's ``record`` counts from the start
@@ -37,7 +37,6 @@ matching patterns. An unexpected error while reading a file fails the run with a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -46,8 +45,8 @@ from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
 from newsbeam.transforms.coders import typed
-from newsbeam.transforms.formats.checksum import HashingReader, RangeHashingReader
-from newsbeam.transforms.formats.dumps import DumpSummary, read_dump, read_dump_range
+from newsbeam.transforms.formats.checksum import HashingReader
+from newsbeam.transforms.formats.dumps import DumpSummary, read_dump
 from newsbeam.transforms.formats.files import (
     expand_input,
     match_files,
@@ -57,12 +56,10 @@ from newsbeam.transforms.formats.files import (
 )
 from newsbeam.transforms.formats.ranges import (
     FileRange,
-    PrefixedReader,
-    find_record_start,
     merge_range_summaries,
-    open_range,
     plan_file_ranges,
     range_offsets,
+    read_file_range,
 )
 from newsbeam.transforms.model import Page, Provenance, Reject
 from newsbeam.transforms.runtime.faults import fail_point
@@ -149,7 +146,8 @@ class ReadPages(beam.PTransform):
             result[FILES] = (outputs[FILES], split_files) | "All files" >> beam.Flatten()
             result[RECORD_OFFSETS] = (
                 outputs[_RANGES]
-                | "Pages per range" >> beam.MapTuple(lambda path, part: (path, part[0], part[1].pages))
+                | "Pages per range"
+                >> beam.MapTuple(lambda path, part: (path, part[0], part[1].pages, part[1].lines))
                 | "All ranges" >> beam.combiners.ToList()
                 | "Offsets" >> beam.Map(range_offsets)
             )
@@ -186,7 +184,7 @@ class _ReadFileFn(beam.DoFn):
                 fail_point("read", path)
                 whole: HashingReader | None = None
                 if file_range.is_split:
-                    items, range_hashing = self._range_items(stream, file_range, summary)
+                    items, range_hashing = read_file_range(stream, file_range, summary, self._max_page_bytes)
                 else:
                     whole = HashingReader(stream)
                     items = read_dump(whole, path, summary, self._max_page_bytes)  # type: ignore[arg-type]
@@ -199,6 +197,7 @@ class _ReadFileFn(beam.DoFn):
                         yield item
                 if whole is None:
                     digests = range_hashing.finish()
+                    summary.lines = range_hashing.newlines
                 else:
                     summary.checksum = whole.finish()
         except Exception as error:  # noqa: BLE001 - re-raised with the file that caused it.
@@ -209,27 +208,6 @@ class _ReadFileFn(beam.DoFn):
             pages=summary.pages,
             size=file_range.end - file_range.start,
         )
-
-    def _range_items(
-        self, stream: Any, file_range: FileRange, summary: DumpSummary
-    ) -> tuple[Iterable[Page | Reject], RangeHashingReader]:
-        length = file_range.end - file_range.start
-        after_newline = open_range(stream, file_range)
-        hashing = RangeHashingReader(stream, length)
-        found = find_record_start(hashing.read, file_range.kind, length, after_newline)
-        if found is None:
-            return (), hashing
-        offset, prefix = found
-        items = read_dump_range(
-            PrefixedReader(prefix, hashing),  # type: ignore[arg-type]
-            file_range.path,
-            summary,
-            self._max_page_bytes,
-            file_range.kind,
-            limit=length - offset,
-            chunk=file_range.chunk,
-        )
-        return items, hashing
 
     @staticmethod
     def _summary(file_range: FileRange, summary: DumpSummary, digests: bytes | None) -> TaggedOutput:

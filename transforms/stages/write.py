@@ -47,6 +47,7 @@ from newsbeam.transforms.formats.layout import (
     part_file_name,
     staged_name,
 )
+from newsbeam.transforms.formats.source import DumpSummary
 from newsbeam.transforms.model import Article, Duplicate, Reject
 from newsbeam.transforms.runtime.parking import BATCHES, ParkedBatch, read_batch
 from newsbeam.transforms.runtime.shuffle import InRunnerShuffle, Shuffle
@@ -143,11 +144,7 @@ class WriteRun(beam.PTransform):
             >> beam.FlatMap(_write_partition, staging=self._staging, run_id=run_id, most=self._max_records)
             | "Collect" >> beam.combiners.ToList()
         )
-        read_totals = (
-            records["files"]
-            | "File totals" >> beam.Map(lambda summary: (1, summary.pages, summary.skipped_records))
-            | "Sum files" >> beam.CombineGlobally(beam.combiners.TupleCombineFn(sum, sum, sum))
-        )
+        read_totals = records["files"] | "Sum files" >> beam.CombineGlobally(_ReadTotals())
         return written | "Write summary" >> beam.Map(
             _write_summary, read_totals=beam.pvalue.AsSingleton(read_totals), staging=self._staging
         )
@@ -202,14 +199,44 @@ def _write_part_file(
     }
 
 
+class _ReadTotals(beam.CombineFn):
+    """The read stage's totals over its files' :class:`DumpSummary` records, for the manifest."""
+
+    _MAPS = ("skipped_by_type", "not_html_types", "http_statuses")
+
+    def create_accumulator(self) -> dict[str, Any]:
+        return {"files": 0, "pages_read": 0, "skipped_records": 0, **{name: {} for name in self._MAPS}}
+
+    def add_input(self, totals: dict[str, Any], summary: DumpSummary) -> dict[str, Any]:
+        totals["files"] += 1
+        totals["pages_read"] += summary.pages
+        totals["skipped_records"] += summary.skipped_records
+        for name in self._MAPS:
+            for key, count in getattr(summary, name).items():
+                totals[name][key] = totals[name].get(key, 0) + count
+        return totals
+
+    def merge_accumulators(self, accumulators: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        merged = self.create_accumulator()
+        for totals in accumulators:
+            for name in ("files", "pages_read", "skipped_records"):
+                merged[name] += totals[name]
+            for name in self._MAPS:
+                for key, count in totals[name].items():
+                    merged[name][key] = merged[name].get(key, 0) + count
+        return merged
+
+    def extract_output(self, totals: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: dict(sorted(value.items())) if isinstance(value, dict) else value
+            for key, value in totals.items()
+        }
+
+
 def _write_summary(
-    written: list[dict[str, Any]], read_totals: tuple[int, int, int], staging: str
+    written: list[dict[str, Any]], read_totals: dict[str, Any], staging: str
 ) -> dict[str, Any]:
-    files, pages_read, skipped_records = read_totals
-    summary = {
-        "files": sorted(written, key=lambda item: item["file"]),
-        "read": {"files": files, "pages_read": pages_read, "skipped_records": skipped_records},
-    }
+    summary = {"files": sorted(written, key=lambda item: item["file"]), "read": read_totals}
     with FileSystems.create(f"{staging}/{WRITTEN_SUMMARY}") as handle:
         handle.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
     return summary
