@@ -88,7 +88,14 @@ def warcio_view(path: Path) -> WarcioView:
                 status = http.get_statuscode() if http else ""
                 body = record.content_stream().read(MAX_PAGE_BYTES)
                 view.records.append(
-                    WarcioRecord(iterator.get_record_offset(), record.rec_type, uri, media, status or "", _is_html(media, body))
+                    WarcioRecord(
+                        iterator.get_record_offset(),
+                        record.rec_type,
+                        uri,
+                        media,
+                        status or "",
+                        _is_html(media, body),
+                    )
                 )
         except Exception as error:  # noqa: BLE001 - where warcio stops is what is measured.
             view.error = f"{type(error).__name__}: {str(error).strip().splitlines()[0][:80]}"
@@ -132,7 +139,9 @@ def range_view(path: Path, size: int) -> list[tuple[str, str, str]] | None:
     sizes = []
     with open(path, "rb") as handle:
         for chunk in range(chunks):
-            file_range = FileRange(str(path), chunk * size, min(len(data), (chunk + 1) * size), len(data), chunk, chunks, kind)
+            file_range = FileRange(
+                str(path), chunk * size, min(len(data), (chunk + 1) * size), len(data), chunk, chunks, kind
+            )
             summary = DumpSummary(path=str(path))
             items, hashing = read_file_range(handle, file_range, summary, MAX_PAGE_BYTES)
             kept = list(items)
@@ -158,7 +167,9 @@ def run_newsbeam(folder: Path, work: Path) -> tuple[int, dict[str, Any], dict[st
 
     output = work / "out"
     with contextlib.redirect_stdout(io.StringIO()):
-        status = main(["run", "--input", str(folder), "--output", str(output), "--run-id", "realwarc", "--quiet"])
+        status = main(
+            ["run", "--input", str(folder), "--output", str(output), "--run-id", "realwarc", "--quiet"]
+        )
     manifest = json.loads((output / "_runs" / "realwarc.json").read_text())
     per_file: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for kind in ("articles", "duplicates", "rejects"):
@@ -170,10 +181,15 @@ def run_newsbeam(folder: Path, work: Path) -> tuple[int, dict[str, Any], dict[st
 
 
 def _short(counts: dict[str, int]) -> str:
-    return " ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "-"
+    return (
+        " ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        or "-"
+    )
 
 
-def table(folder: Path, with_run: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int | None]:
+def table(
+    folder: Path, with_run: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int | None]:
     rows = []
     status = manifest = None
     per_file: dict[str, collections.Counter[str]] = {}
@@ -187,7 +203,9 @@ def table(folder: Path, with_run: bool = True) -> tuple[list[dict[str, Any]], di
         same = []
         for size in RANGE_SIZES:
             ranged = range_view(path, size)
-            same.append("whole only" if ranged is None else ("same" if ranged == whole else f"DIFFER at {size}"))
+            same.append(
+                "whole only" if ranged is None else ("same" if ranged == whole else f"DIFFER at {size}")
+            )
         rejects = collections.Counter(item.reason for item in ours.items if isinstance(item, Reject))
         written = per_file.get(str(path), collections.Counter())
         rows.append(
@@ -213,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=FOLDER)
     parser.add_argument("--json", type=Path, help="also write the rows here")
-    parser.add_argument("--no-run", action="store_true", help="leave out the newsbeam run (articles, duplicates)")
+    parser.add_argument(
+        "--no-run", action="store_true", help="leave out the newsbeam run (articles, duplicates)"
+    )
     args = parser.parse_args(argv)
     rows, manifest, status = table(args.folder, with_run=not args.no_run)
     print(

@@ -35,6 +35,7 @@ from newsbeam.pipeline.running.ledger import (
     list_input_files,
     load_ledger,
     read_consumed,
+    read_failed,
     select_files,
     shard_path,
 )
@@ -160,7 +161,9 @@ def execute_run(
                 written, timings = _run_pipeline(run, config, options, selection.to_read, say, runner_name)
                 consumed = read_consumed(staging)
                 with FileSystems.create(shard_path(state_staging, run.run_id)) as handle:
-                    handle.write(ledger_shard_lines(selection.to_read, consumed, run.run_id))
+                    handle.write(
+                        ledger_shard_lines(selection.to_read, consumed, run.run_id, read_failed(staging))
+                    )
             else:
                 say("newsbeam: nothing new to read; publishing an empty run")
                 written, timings = _EMPTY_WRITTEN, {"pipeline_seconds": 0.0}

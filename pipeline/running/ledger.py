@@ -31,11 +31,13 @@ still read every path through the graph.
 Checksums of the files a run reads are computed by the read stage while it reads them
 (``transforms/formats/checksum.py``), so recording them costs no extra I/O.
 
-**What counts as consumed.** A file is recorded only when the read stage read it to its end, or
-to a reject that says where and why it stopped (a cut file's ``truncated``, a page over the size
-limit): :attr:`DumpSummary.complete`. Files that could not be opened or read, and files that no
-reader made sense of (the whole file one ``undecodable`` page: a format this release does not
-read), are not recorded: the next run reads them again, with a reader that may read them by then. A file is
+**What counts as consumed.** The read stage reads every file to its end, or to a reject that
+says where and why it stopped (a cut file's ``truncated``, a page over the size limit). Files
+that could not be opened get no checksum and are not recorded: the next run tries them again.
+A file that no reader made sense of (:attr:`DumpSummary.reader_failed`: the whole file one
+``undecodable`` page, a format this release does not read, as ARC files once were) is recorded
+with the release that failed on it (``"reader": "0.2.0"``): runs of that release skip it, and
+the first run of another release reads it again, with readers that may read it. A file is
 compared in the algorithm of its recorded checksum, so the ``blake2b`` checksums of
 earlier releases still match their files; one of an algorithm this release does not know
 never matches.
@@ -44,13 +46,14 @@ never matches.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import apache_beam as beam
 import orjson
 from apache_beam.io.filesystems import FileSystems
 
+import newsbeam
 from newsbeam.transforms.formats.checksum import checksum_algorithm, file_checksum, known_algorithm
 from newsbeam.transforms.formats.files import expand_input, is_hidden
 from newsbeam.transforms.formats.source import DumpSummary
@@ -68,11 +71,14 @@ __all__ = [
     "list_input_files",
     "load_ledger",
     "read_consumed",
+    "read_failed",
     "select_files",
     "shard_path",
 ]
 
-#: Written by the pipeline in the staging folder: path, size and checksum of each file read.
+#: The release recorded with a file its readers failed on (``LedgerEntry.reader``).
+READER_RELEASE = newsbeam.__version__
+#: Written by the pipeline in the staging folder: path, checksum and reader failure of each file read.
 CONSUMED_FILES = "_consumed.jsonl"
 LEDGER_FOLDER = "ledger"
 MARKER_SUFFIX = ".done"
@@ -94,6 +100,8 @@ class LedgerEntry:
     mtime: float
     checksum: str
     run_id: str
+    #: The newsbeam release whose readers failed on the file; empty when it was read.
+    reader: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,8 @@ def is_consumed(
     for entry in recorded:
         if entry.size != listed.size or not entry.checksum:
             continue
+        if entry.reader and entry.reader != READER_RELEASE:
+            continue  # another release's readers failed on it: this one's may not
         if entry.mtime == listed.mtime and not verify:
             return True
         algorithm = checksum_algorithm(entry.checksum)
@@ -197,28 +207,40 @@ def select_files(
     return Selection(tuple(to_read), tuple(skipped))
 
 
-def ledger_shard_lines(read: Sequence[InputFile], consumed: Mapping[str, str], run_id: str) -> bytes:
-    """The shard of a run: the files it read that have a checksum, sorted, one JSON line each."""
+def ledger_shard_lines(
+    read: Sequence[InputFile], consumed: Mapping[str, str], run_id: str, failed: Collection[str] = ()
+) -> bytes:
+    """The shard of a run: the files it read that have a checksum, sorted, one JSON line each.
+
+    ``failed``: the paths no reader made sense of, recorded with this release (module docstring).
+    """
     lines = []
     for item in sorted(read, key=lambda listed: ledger_key(listed.path)):
         checksum = consumed.get(item.path, "")
         if checksum:
-            entry = LedgerEntry(ledger_key(item.path), item.size, item.mtime, checksum, run_id)
-            lines.append(orjson.dumps(asdict(entry)) + b"\n")
+            reader = READER_RELEASE if item.path in failed else ""
+            entry = LedgerEntry(ledger_key(item.path), item.size, item.mtime, checksum, run_id, reader)
+            fields = {key: value for key, value in asdict(entry).items() if key != "reader" or value}
+            lines.append(orjson.dumps(fields) + b"\n")
     return b"".join(lines)
 
 
 def read_consumed(staging: str) -> dict[str, str]:
-    """The checksums of the files the read stage consumed, by path, from ``STAGING/_consumed.jsonl``.
+    """The checksums the read stage computed, by path, from ``STAGING/_consumed.jsonl``."""
+    return {record["path"]: record["checksum"] for record in _consumed_records(staging)}
 
-    A file it read but did not consume (module docstring) is left out, so it is not recorded.
-    """
+
+def read_failed(staging: str) -> set[str]:
+    """The paths whose readers failed on them (:attr:`DumpSummary.reader_failed`), from the same file."""
+    return {record["path"] for record in _consumed_records(staging) if record.get("reader_failed")}
+
+
+def _consumed_records(staging: str) -> list[dict[str, object]]:
     path = f"{staging}/{CONSUMED_FILES}"
     if not FileSystems.exists(path):
-        return {}
+        return []
     with FileSystems.open(path) as handle:
-        records = [orjson.loads(line) for line in handle.read().splitlines() if line.strip()]
-    return {record["path"]: record["checksum"] for record in records if record.get("complete", True)}
+        return [orjson.loads(line) for line in handle.read().splitlines() if line.strip()]
 
 
 class RecordConsumedFiles(beam.PTransform):
@@ -232,7 +254,7 @@ class RecordConsumedFiles(beam.PTransform):
         return (
             files
             | "Path and checksum"
-            >> beam.Map(lambda summary: (summary.path, summary.checksum, summary.complete))
+            >> beam.Map(lambda summary: (summary.path, summary.checksum, summary.reader_failed))
             | "All files" >> beam.combiners.ToList()
             | "Write consumed" >> beam.Map(_write_consumed, staging=self._staging)
         )
@@ -240,8 +262,8 @@ class RecordConsumedFiles(beam.PTransform):
 
 def _write_consumed(consumed: list[tuple[str, str, bool]], staging: str) -> int:
     body = b"".join(
-        orjson.dumps({"path": path, "checksum": checksum, "complete": complete}) + b"\n"
-        for path, checksum, complete in sorted(consumed)
+        orjson.dumps({"path": path, "checksum": checksum, "reader_failed": failed}) + b"\n"
+        for path, checksum, failed in sorted(consumed)
     )
     with FileSystems.create(f"{staging}/{CONSUMED_FILES}") as handle:
         handle.write(body)

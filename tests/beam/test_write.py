@@ -85,7 +85,14 @@ def test_writes_every_partition_and_counts_them(tmp_path: Path):
     }
     rej = orjson.loads(staged["rejects/part-r1-00000.jsonl"].read_bytes())
     assert rej["reason"] == "malformed_record" and rej["input"] == {"path": "/d/y.jsonl", "record": 3}
-    assert written["read"] == {"files": 1, "pages_read": 8, "skipped_records": 0}
+    assert written["read"] == {
+        "files": 1,
+        "pages_read": 8,
+        "skipped_records": 0,
+        "skipped_by_type": {},
+        "not_html_types": {},
+        "http_statuses": {},
+    }
     by_file = {entry["file"]: entry for entry in written["files"]}
     assert by_file["articles/section=sport/date=2025-03-14/part-r1-00000.jsonl"]["labels"] == {"sport": 3}
     assert sum(entry["lines"] for entry in written["files"]) == 8

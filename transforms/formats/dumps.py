@@ -59,7 +59,7 @@ def _read_dump(
     try:
         head = source.peek()
     except OSError as error:
-        summary.complete = False
+        summary.reader_failed = True
         yield Reject.of(where, "unreadable", f"the file cannot be read: {error}")
         return
     name = path.lower()
@@ -170,5 +170,5 @@ def _read_single(source: Source, path: str, summary: DumpSummary, max_page_bytes
             return Reject.of(where, "not_html", f"the file is {verdict}, not a page")
     outcome = page_from_bytes(data, where, url=None, as_html=as_html)
     if isinstance(outcome, Reject) and outcome.reason == "undecodable":
-        summary.complete = False  # no reader makes sense of it: a later release may
+        summary.reader_failed = True  # no reader makes sense of it: a later release's may
     return outcome

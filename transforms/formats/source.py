@@ -3,7 +3,7 @@
 :class:`DumpSummary` is what one file (or one byte range of it) held: its format, how many
 pages it gave and how many were rejects, the archive records skipped by type, the media types
 of its ``not_html`` rejects and the statuses of its ``http_error`` ones (for the manifest),
-and whether it was read to its end (for the ledger, ``pipeline/running/ledger.py``).
+and whether no reader could make sense of it (for the ledger, ``pipeline/running/ledger.py``).
 
 :class:`Source` is the buffered, peekable stream the JSONL and single-page readers read from:
 a gzip stream cut short raises on the read that reaches the cut and ``read(n)`` would lose the
@@ -49,8 +49,9 @@ class DumpSummary:
     http_statuses: dict[str, int] = field(default_factory=dict)
     #: Newlines in the bytes of a byte range (JSONL line numbers, ``formats/ranges.py``).
     lines: int = 0
-    #: Read to its end or to a recorded reject; a file a reader could not make sense of is not.
-    complete: bool = True
+    #: No reader made sense of the file (it is one ``undecodable`` page, or could not be read):
+    #: the ledger has the next release's readers try it again.
+    reader_failed: bool = False
     #: The content checksum of the whole file (``transforms/formats/checksum.py``), for the ledger.
     checksum: str = ""
 
@@ -70,7 +71,7 @@ class DumpSummary:
         self.rejects += other.rejects
         self.skipped_records += other.skipped_records
         self.lines += other.lines
-        self.complete = self.complete and other.complete
+        self.reader_failed = self.reader_failed or other.reader_failed
         for mine, theirs in (
             (self.skipped_by_type, other.skipped_by_type),
             (self.not_html_types, other.not_html_types),
@@ -91,7 +92,7 @@ class DumpSummary:
             "skipped_by_type": dict(sorted(self.skipped_by_type.items())),
             "not_html_types": dict(sorted(self.not_html_types.items())),
             "http_statuses": dict(sorted(self.http_statuses.items())),
-            "complete": self.complete,
+            "reader_failed": self.reader_failed,
             "checksum": self.checksum,
         }
 

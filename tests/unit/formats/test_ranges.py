@@ -171,16 +171,24 @@ def test_a_warc_range_skips_warc_lines_inside_a_payload(tmp_path: Path):
     assert found is not None and found[0] == len(fake) and found[1].startswith(b"WARC/1.")
 
 
-def test_offsets_count_the_pages_of_earlier_ranges():
-    offsets = range_offsets([("/a", 2, 5), ("/a", 0, 3), ("/a", 1, 0), ("/b", 0, 7), ("/b", 1, 1)])
-    assert offsets == {("/a", 0): 0, ("/a", 1): 3, ("/a", 2): 3, ("/b", 0): 0, ("/b", 1): 7}
+def test_offsets_count_the_pages_and_lines_of_earlier_ranges():
+    offsets = range_offsets(
+        [("/a", 2, 5, 9), ("/a", 0, 3, 4), ("/a", 1, 0, 1), ("/b", 0, 7, 8), ("/b", 1, 1, 1)]
+    )
+    assert offsets == {
+        ("/a", 0): (0, 0),
+        ("/a", 1): (3, 4),
+        ("/a", 2): (3, 5),
+        ("/b", 0): (0, 0),
+        ("/b", 1): (7, 8),
+    }
 
 
 def test_pages_and_rejects_keep_their_types_when_resolved():
     from newsbeam.transforms.formats.ranges import resolve_record
     from newsbeam.transforms.model import Provenance
 
-    offsets = {("/a", 1): 10}
+    offsets = {("/a", 1): (10, 25)}
     reject = Reject.of(Provenance("/a", 2, 1), "malformed_record", "bad")
     page = Page(input=Provenance("/a", 0, 1), url="https://a.example/x", html="<p>x</p>")
     assert resolve_record(reject, offsets).input == Provenance("/a", 12)
