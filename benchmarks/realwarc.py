@@ -30,7 +30,6 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from newsbeam.transforms.formats.dumps import read_dump
-from newsbeam.transforms.formats.http import decode_body, parse_http
 from newsbeam.transforms.formats.ranges import FileRange, range_offsets, read_file_range, splittable_kind
 from newsbeam.transforms.formats.sniff import declared_decision, sniff_kind
 from newsbeam.transforms.formats.source import DumpSummary
@@ -162,7 +161,7 @@ def range_view(path: Path, size: int) -> list[tuple[str, str, str]] | None:
 
 
 def run_newsbeam(folder: Path, work: Path) -> tuple[int, dict[str, Any], dict[str, collections.Counter[str]]]:
-    """One ``newsbeam run`` over ``folder``: exit status, manifest, and per file articles/duplicates/rejects."""
+    """One ``newsbeam run`` over ``folder``: exit status, manifest, and per file the records written."""
     from newsbeam.pipeline.cli import main
 
     output = work / "out"
@@ -238,19 +237,22 @@ def main(argv: list[str] | None = None) -> int:
     rows, manifest, status = table(args.folder, with_run=not args.no_run)
     print(
         "| file | warcio: records by type | warcio: responses+resources (html) | warcio stops | "
-        "newsbeam: pages read | articles | duplicates | rejects by reason | skipped by type | 1-4 KiB ranges |"
+        "newsbeam: pages read | articles | duplicates | rejects by reason | skipped by type "
+        "| 1-4 KiB ranges |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(
-            f"| {row['file']} | {_short(row['warcio_records'])} | {row['warcio_pages']} ({row['warcio_html']}) | "
+            f"| {row['file']} | {_short(row['warcio_records'])} | "
+            f"{row['warcio_pages']} ({row['warcio_html']}) | "
             f"{row['warcio_error'] or '-'} | {row['pages_read']} | {row['articles']} | {row['duplicates']} | "
             f"{_short(row['rejects'])} | {_short(row['skipped'])} | {row['ranges']} |"
         )
     if manifest is not None:
         counts = manifest["counts"]
         print(
-            f"\nnewsbeam run: exit {status}; {counts['pages_read']} pages read, {counts['articles']} articles, "
+            f"\nnewsbeam run: exit {status}; {counts['pages_read']} pages read, "
+            f"{counts['articles']} articles, "
             f"{counts['duplicates']} duplicates, {counts['rejects']} rejects ({counts['failures']} failures, "
             f"failure ratio {manifest['failure_ratio']})"
         )

@@ -209,7 +209,7 @@ def test_a_live_lock_exits_3_and_a_stale_lock_is_taken_over(tmp_path: Path):
         sleeper.kill()
 
 
-def test_too_many_rejects_publishes_and_exits_4(tmp_path: Path):
+def test_too_many_failures_publishes_and_exits_4(tmp_path: Path):
     output = tmp_path / "out"
     result = newsbeam(
         "run",
@@ -219,9 +219,17 @@ def test_too_many_rejects_publishes_and_exits_4(tmp_path: Path):
         str(output),
         "--run-id",
         "bad",
+        "--max-reject-ratio",
+        "0.4",
         "--direct_running_mode",
         "in_memory",
     )
-    assert result.returncode == 4 and "--max-reject-ratio" in result.stderr
+    # blob.html is undecodable (a failure); empty.html is empty_file, a filter that does not count.
+    assert (
+        result.returncode == 4
+        and "50% of pages failed" in result.stderr
+        and "--max-reject-ratio" in result.stderr
+    )
+    assert json.loads((output / "_runs" / "bad.json").read_text())["failure_ratio"] == 0.5
     assert (output / "_runs" / "bad.json").is_file()
     assert len(read_records(output, "rejects")) == 2

@@ -38,6 +38,10 @@ def write_jsonl(path: Path, pages: int, seed: int = 3) -> list[str]:
         lines.append(orjson.dumps({"url": url, "html": _page_html(i, rng)}) + b"\n")
         if i % 9 == 4:
             lines.append(b"\n")  # blank lines are not records
+        if i % 6 == 5:
+            lines.append(
+                b'{"url": "https://lantern.example/cut-short", "html": "<p>\n'
+            )  # its line is in the reject
     path.write_bytes(b"".join(lines))
     return urls
 
@@ -59,7 +63,11 @@ def write_warc(path: Path, pages: int, gzipped: bool, seed: int = 4) -> list[str
         )
         payload = io.BytesIO(_page_html(i, rng).encode())
         writer.write_record(writer.create_warc_record(url, "response", payload=payload, http_headers=headers))
-    path.write_bytes(buffer.getvalue())
+    data = buffer.getvalue()
+    if gzipped:  # a corrupt gzip member costs only its record, whole or in ranges
+        start = data.index(b"\x1f\x8b\x08", len(data) // 2)
+        data = data[: start + 40] + b"\x07" * 40 + data[start + 80 :]
+    path.write_bytes(data)
     return urls
 
 
@@ -90,6 +98,8 @@ def test_a_run_with_split_files_writes_what_a_run_reading_them_whole_writes(tmp_
         manifest = orjson.loads((output / "_runs" / "same.json").read_bytes())
         outputs[name]["counts"] = manifest["counts"]
     assert outputs["split"] == outputs["whole"]
-    assert outputs["whole"]["counts"]["pages_read"] == 80
+    assert outputs["whole"]["counts"]["pages_read"] == 80 + 6  # the malformed lines
+    reasons = sorted(orjson.loads(line)["reason"] for line in outputs["whole"]["rejects"])
+    assert reasons.count("malformed_record") == 7  # 6 lines, 1 gzip member
     records = {orjson.loads(line)["input"]["record"] for line in outputs["split"]["articles"]}
     assert max(records) >= 39, "records are numbered from the start of each file"

@@ -6,11 +6,11 @@ import ast
 import re
 from pathlib import Path
 
+from helpers.builders import REPO
+
 import newsbeam
 import newsbeam.pipeline
 import newsbeam.transforms
-from helpers.builders import REPO
-
 from newsbeam.transforms.reasons import FAILURE, FILTER, PREFIXES, REASONS, is_failure, reason_kind
 
 
@@ -36,15 +36,28 @@ def _constants(tree: ast.Module) -> dict[str, str]:
                 else [(target, node.value)]
             )
             for name, value in pairs:
-                if isinstance(name, ast.Name) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                if (
+                    isinstance(name, ast.Name)
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                ):
                     found[name.id] = value.value
     return found
 
 
 def _reason_argument(call: ast.Call) -> ast.expr | None:
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr == "of" and isinstance(func.value, ast.Name) and func.value.id == "Reject":
-        return call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "reason"), None)
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr == "of"
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "Reject"
+    ):
+        return (
+            call.args[1]
+            if len(call.args) > 1
+            else next((k.value for k in call.keywords if k.arg == "reason"), None)
+        )
     if isinstance(func, ast.Name) and func.id == "Reject":
         return next((k.value for k in call.keywords if k.arg == "reason"), None)
     return None

@@ -159,3 +159,15 @@ def test_page_larger_than_the_limit_is_rejected_without_reading_it_all():
 )
 def test_sniff_format(name: str, head: bytes, expected: str):
     assert sniff_format(name, head) == expected
+
+
+def test_an_html_file_holding_a_script_or_json_is_not_html():
+    script = b"!function(w){w.queue=w.queue||[];w.queue.push({t:Date.now()})}(window);\n" * 30
+    items, summary = read(script, "/d/app.html")
+    assert [item.reason for item in items if isinstance(item, Reject)] == ["not_html"]
+    assert items[0].detail == "the file is application/javascript by its bytes, not a page"  # type: ignore[union-attr]
+    assert summary.not_html_types == {"none": 1}
+    items, _ = read(gzip_bytes(b'{"articles": [{"id": 1}]}'), "/d/feed.html.gz")
+    assert isinstance(items[0], Reject) and items[0].reason == "not_html"
+    items, _ = read(b"Only words here, and no markup at all, in a file named like a page.", "/d/plain.html")
+    assert isinstance(items[0], Page)

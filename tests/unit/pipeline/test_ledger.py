@@ -13,6 +13,7 @@ import pytest
 
 from newsbeam.pipeline.cli.watch import complete_files
 from newsbeam.pipeline.running.ledger import (
+    READER_RELEASE,
     InputFile,
     LedgerEntry,
     is_consumed,
@@ -115,6 +116,17 @@ def test_shard_lines_are_sorted_deterministic_and_leave_out_files_without_checks
     records = [orjson.loads(line) for line in body.splitlines()]
     assert [record["path"] for record in records] == ["/d/a", "/d/b"]
     assert records[0] == {"path": "/d/a", "size": 1, "mtime": 1.0, "checksum": "ha", "run_id": "r1"}
+
+
+def test_a_file_the_readers_failed_on_is_read_again_by_another_release(tmp_path: Path):
+    files = [InputFile("/d/scan.html", 100, 1000.0), InputFile("/d/a.html", 100, 1000.0)]
+    body = ledger_shard_lines(files, {"/d/scan.html": "c1", "/d/a.html": "c1"}, "r1", failed={"/d/scan.html"})
+    records = {record["path"]: record for record in map(orjson.loads, body.splitlines())}
+    assert records["/d/scan.html"]["reader"] == READER_RELEASE and "reader" not in records["/d/a.html"]
+    this_release = LedgerEntry(**records["/d/scan.html"])
+    assert is_consumed(FILE, [this_release], never)  # the same readers would fail again
+    earlier = LedgerEntry("/d/a.html", 100, 1000.0, "c1", "old", reader="0.1.0")
+    assert not is_consumed(FILE, [earlier], never)  # these readers may read it
 
 
 def test_load_ledger_ignores_the_shard_of_the_run_being_rerun(tmp_path: Path):
