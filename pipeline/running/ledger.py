@@ -48,6 +48,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import apache_beam as beam
 import orjson
@@ -235,7 +236,7 @@ def read_failed(staging: str) -> set[str]:
     return {record["path"] for record in _consumed_records(staging) if record.get("reader_failed")}
 
 
-def _consumed_records(staging: str) -> list[dict[str, object]]:
+def _consumed_records(staging: str) -> list[dict[str, Any]]:
     path = f"{staging}/{CONSUMED_FILES}"
     if not FileSystems.exists(path):
         return []

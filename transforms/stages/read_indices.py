@@ -3,7 +3,8 @@
 A range does not know how many pages the ranges before it hold; its pages carry their range's
 index and a record number counted from the range's start. Once the whole read stage has run,
 :class:`ResolveRecordIndices` adds the pages of the earlier ranges (a side input of a few
-numbers per file) to the records of the stages after it.
+numbers per file) to the records of the stages after it, and their lines to the line a JSONL
+reject names.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class ResolveRecordIndices(beam.PTransform):
 
 
 def _resolved_batch(
-    batch: ParkedBatch, offsets: Mapping[tuple[str, int], int], decode: Callable[[bytes], Any]
+    batch: ParkedBatch, offsets: Mapping[tuple[str, int], tuple[int, int]], decode: Callable[[bytes], Any]
 ) -> Iterator[Article | Reject | Duplicate]:
     for record in read_batch(batch):
         yield resolve_record(decode(record), offsets)
