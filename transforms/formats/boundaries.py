@@ -30,6 +30,7 @@ _ARC_LINE = re.compile(
     rb"[^ \r\n]{1,20}\r?\n"
 )
 _BLANK = b"\r\n"
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 def is_start(buffer: bytes, index: int, kind: str) -> bool:
@@ -46,13 +47,8 @@ def is_start(buffer: bytes, index: int, kind: str) -> bool:
 
 
 def _block_end(buffer: bytes, index: int) -> int:
-    stop = index + LOOKAHEAD
-    ends = [
-        found
-        for found in (buffer.find(b"\n\r\n", index, stop), buffer.find(b"\n\n", index, stop))
-        if found >= 0
-    ]
-    return min(ends) if ends else -1
+    found = _BLANK_LINE.search(buffer, index, index + LOOKAHEAD)
+    return found.start() if found else -1
 
 
 def find_start(

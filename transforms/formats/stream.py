@@ -25,8 +25,9 @@ __all__ = ["Cursor", "Inflater"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 _MEMBER = GZIP_MAGIC + b"\x08"
+_PADDING = b"\x00 \t\r\n"
 _RAW_CHUNK = 64 * 1024
-_FEED = 16 * 1024
+_FEED = 64 * 1024
 #: Raw bytes of the current gzip member kept to look for the next member after a break.
 _RETAIN = 1 << 20
 #: Raw bytes looked at past a candidate member's start to check it.
@@ -60,6 +61,7 @@ class Inflater:
         self._fed = 0  # raw offset of _pending[0]
         self._member_raw = bytearray()  # raw bytes of the current member (its last _RETAIN)
         self._member_raw_start = 0
+        self._member_out = 0  # decompressed bytes the current member gave
         self._raw_done = False
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16) if gzipped else None
 
@@ -105,14 +107,36 @@ class Inflater:
                 data = self._zlib.decompress(piece)
             except zlib.error as error:
                 self._break(str(error), self.members[-1][1])
-                return b""
+                salvaged = self._salvage(piece)
+                self.position += len(salvaged)
+                return salvaged
             used = len(piece) - len(self._zlib.unused_data) if self._zlib.eof else len(piece)
             self._keep_member_raw(piece[:used])
             del self._pending[:used]
             self._fed += used
             if data:
                 self.position += len(data)
+                self._member_out += len(data)
                 return data
+
+    def _salvage(self, piece: bytes) -> bytes:
+        """What the broken member gives before its error, fed as ``member_starts_record`` feeds it.
+
+        A failing call to zlib returns nothing of what it decompressed; fed in 512-byte pieces from
+        the member's start, the member gives the same bytes here as to the range planner's check,
+        so both agree on whether the member starts a record.
+        """
+        if self._member_raw_start != self.members[-1][1]:
+            return b""  # the start of a member this long is no longer kept
+        raw = bytes(self._member_raw) + piece
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        output = bytearray()
+        for start in range(0, len(raw), 512):
+            try:
+                output += inflater.decompress(raw[start : start + 512])
+            except zlib.error:
+                break
+        return bytes(output[self._member_out :])
 
     def _fill_raw(self) -> bool:
         if self._raw_done:
@@ -138,10 +162,15 @@ class Inflater:
         if not self._pending:
             self.state = "eof"
             return False
+        # Padding (NUL bytes, blank lines) may follow a member.
+        while not (padded := self._pending.lstrip(_PADDING)) and self._fill_raw():
+            pass
+        self._fed += len(self._pending) - len(padded)
+        self._pending = bytearray(padded)
+        if not self._pending:
+            self.state = "eof"
+            return False
         if not self._pending.startswith(_MEMBER):
-            if not bytes(self._pending).strip(b"\x00 \t\r\n") and not self._fill_raw():
-                self.state = "eof"  # padding after the last member
-                return False
             self._break("these bytes are not a gzip member", self._fed)
             return False
         self._start_member(self._fed)
@@ -152,6 +181,7 @@ class Inflater:
         self.members.append((self.position, raw_offset))
         self._member_raw = bytearray()
         self._member_raw_start = raw_offset
+        self._member_out = 0
 
     def _break(self, error: str, raw_offset: int) -> None:
         self.state = "broken"
@@ -213,16 +243,20 @@ class Cursor:
             self._buffer += chunk
         return True
 
+    def _slice(self, size: int) -> bytes:
+        with memoryview(self._buffer) as view:  # one copy, not two
+            return bytes(view[self._index : self._index + size])
+
     def peek(self, size: int) -> bytes:
         self._fill(size)
-        return bytes(self._buffer[self._index : self._index + size])
+        return self._slice(size)
 
     def at_end(self) -> bool:
         return not self._fill(1)
 
     def read(self, size: int) -> bytes:
         self._fill(size)
-        data = bytes(self._buffer[self._index : self._index + size])
+        data = self._slice(size)
         self._index += len(data)
         self.position += len(data)
         return data

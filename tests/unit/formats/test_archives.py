@@ -109,11 +109,13 @@ def test_a_crawl_gives_its_pages_and_accounts_for_every_other_record(gzipped: bo
     same_in_ranges(path)
 
 
-def test_a_corrupt_gzip_member_costs_only_its_record(tmp_path: Path):
+@pytest.mark.parametrize("at", [60, 700], ids=["in its header", "after its header"])
+def test_a_corrupt_gzip_member_costs_only_its_record(tmp_path: Path, at: int):
     pages = [story(n) for n in range(6)]
     members = [member(response(url, "200 OK", [("Content-Type", "text/html")], html)) for url, html in pages]
     broken = bytearray(members[2])
-    broken[60:90] = b"\x07" * 30  # inside the deflate data
+    assert len(broken) > at + 100
+    broken[at : at + 30] = b"\x07" * 30  # inside the deflate data
     members[2] = bytes(broken)
     data = b"".join(members)
     items, _ = read(data, "night.warc.gz")

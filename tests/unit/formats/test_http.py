@@ -72,6 +72,6 @@ def test_a_body_that_breaks_after_it_started_encoded_raises(body, transfer, codi
 
 
 def test_a_compressed_bomb_stops_at_the_limit():
-    bomb = gzip.compress(b"\x00" * 50_000_000, mtime=0)
+    bomb = gzip.compress(b"\x00" * 8_000_000, mtime=0)
     assert len(decode_body(bomb, None, "gzip", 1_000_000)) == 1_000_001
-    assert len(decode_body(brotli.compress(b"a" * 50_000_000), None, "br", 1_000_000)) > 1_000_000
+    assert len(decode_body(brotli.compress(b"a" * 8_000_000, quality=1), None, "br", 1_000_000)) > 1_000_000
