@@ -176,6 +176,8 @@ def run_newsbeam(folder: Path, work: Path) -> tuple[int, dict[str, Any], dict[st
             for line in part.read_text().splitlines():
                 record = json.loads(line)
                 per_file[record["input"]["path"]][kind] += 1
+                if kind == "rejects":
+                    per_file[record["input"]["path"]][f"reason:{record['reason']}"] += 1
     return status, manifest, per_file
 
 
@@ -205,20 +207,28 @@ def table(
             same.append(
                 "whole only" if ranged is None else ("same" if ranged == whole else f"DIFFER at {size}")
             )
-        rejects = collections.Counter(item.reason for item in ours.items if isinstance(item, Reject))
         written = per_file.get(str(path), collections.Counter())
+        if with_run:  # the run's rejects, those of the parse stage (not_article) too
+            rejects = {
+                key.split(":", 1)[1]: count for key, count in written.items() if key.startswith("reason:")
+            }
+        else:
+            rejects = dict(
+                collections.Counter(item.reason for item in ours.items if isinstance(item, Reject))
+            )
         rows.append(
             {
                 "file": str(path.relative_to(folder)),
                 "warcio_records": warcio.by_type,
                 "warcio_pages": len(warcio.pages),
+                "warcio_dns": len(warcio.records) - len(warcio.pages),
                 "warcio_html": sum(r.html for r in warcio.pages),
                 "warcio_error": warcio.error,
                 "pages_read": ours.summary.pages,
                 "page_items": sum(isinstance(item, Page) for item in ours.items),
                 "articles": written["articles"],
                 "duplicates": written["duplicates"],
-                "rejects": dict(rejects),
+                "rejects": rejects,
                 "skipped": ours.summary.skipped_by_type,
                 "ranges": sorted(set(same))[0] if len(set(same)) == 1 else ", ".join(same),
             }
@@ -236,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows, manifest, status = table(args.folder, with_run=not args.no_run)
     print(
-        "| file | warcio: records by type | warcio: responses+resources (html) | warcio stops | "
+        "| file | warcio: records by type | warcio: responses+resources (html) | warcio stops at | "
         "newsbeam: pages read | articles | duplicates | rejects by reason | skipped by type "
         "| 1-4 KiB ranges |"
     )
@@ -244,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(
             f"| {row['file']} | {_short(row['warcio_records'])} | "
-            f"{row['warcio_pages']} ({row['warcio_html']}) | "
+            f"{row['warcio_pages']} ({row['warcio_html']})"
+            f"{' + ' + str(row['warcio_dns']) + ' dns:' if row['warcio_dns'] else ''} | "
             f"{row['warcio_error'] or '-'} | {row['pages_read']} | {row['articles']} | {row['duplicates']} | "
             f"{_short(row['rejects'])} | {_short(row['skipped'])} | {row['ranges']} |"
         )
