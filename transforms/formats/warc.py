@@ -20,6 +20,7 @@ every other record a ``response``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 
@@ -74,6 +75,10 @@ def read_archive(
             outcome = _record_outcome(item, where, summary, max_page_bytes)
             if isinstance(outcome, Page):
                 warnings.extend(item.warnings)
+            elif isinstance(outcome, Reject) and item.warnings:
+                outcome = dataclasses.replace(
+                    outcome, detail=f"{outcome.detail} (warcio: {'; '.join(item.warnings)})"
+                )
         if outcome is None:
             continue
         index += 1

@@ -291,6 +291,12 @@ def test_warcio_warnings_do_not_reach_stderr(capfd: pytest.CaptureFixture[str]):
     assert isinstance(items[0], Reject) and items[0].reason == "malformed_record"
     items, _ = read(data, "spaced.warc")
     assert isinstance(items[0], Page) and items[0].url == url.replace("story-1", "story%20one")
+    image = warc_record(
+        "response", f"{SITE}/img/a b.png", http_response("200 OK", [("Content-Type", "image/png")], b"")
+    )
+    items, _ = read(image, "spaced.warc")
+    assert isinstance(items[0], Reject) and items[0].reason == "not_html"
+    assert "(warcio: Replacing spaces in invalid WARC-Target-URI:" in items[0].detail
     assert capfd.readouterr().err == ""
 
 
