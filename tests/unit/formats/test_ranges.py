@@ -193,3 +193,46 @@ def test_pages_and_rejects_keep_their_types_when_resolved():
     page = Page(input=Provenance("/a", 0, 1), url="https://a.example/x", html="<p>x</p>")
     assert resolve_record(reject, offsets).input == Provenance("/a", 12)
     assert resolve_record(page, offsets).input == Provenance("/a", 10)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["warc", "warc.gz"])
+def test_a_large_generated_archive_in_4_kib_ranges_gives_what_reading_it_whole_gives(
+    tmp_path: Path, kind: str
+):
+    from helpers.archives import per_record_gzip, response, story
+
+    from newsbeam.transforms.formats.dumps import DumpSummary, read_dump
+    from newsbeam.transforms.formats.ranges import FileRange, read_file_range
+
+    path = tmp_path / f"big.{kind}"
+    write_warc(path, 40, gzipped=kind == "warc.gz", seed=5)
+    records = [
+        response(
+            url, "200 OK", [("Content-Type", "text/html")], html, length=len(html) + 800 if n == 4 else None
+        )
+        for n, (url, html) in ((n, story(n)) for n in (4, 5, 6))
+    ]
+    tail = per_record_gzip(records) if kind == "warc.gz" else b"".join(records)
+    cut = len(tail) - len(per_record_gzip(records[-1:]) if kind == "warc.gz" else records[-1]) // 2
+    path.write_bytes(path.read_bytes() + tail[:cut])  # a record with a wrong length, a good one, a cut one
+    data = path.read_bytes()
+    with open(path, "rb") as handle:
+        whole = list(read_dump(handle, str(path), DumpSummary(path=str(path)), 20_000_000))
+    assert [item.reason for item in whole if isinstance(item, Reject)] == ["malformed_record", "truncated"]
+    assert sum(isinstance(item, Page) for item in whole) == 41
+    assert path.stat().st_size > MIB // 2  # hundreds of 4 KiB ranges
+    size = 4096
+    chunks = -(-len(data) // size)
+    ranged: list[Page | Reject] = []
+    with open(path, "rb") as handle:
+        for chunk in range(chunks):
+            end = min(len(data), (chunk + 1) * size)
+            file_range = FileRange(str(path), chunk * size, end, len(data), chunk, chunks, kind)
+            items, hashing = read_file_range(handle, file_range, DumpSummary(path=str(path)), 20_000_000)
+            ranged.extend(items)
+            hashing.finish()
+
+    def shown(item: Page | Reject) -> tuple[str, str]:
+        return ("page", item.url or "") if isinstance(item, Page) else (item.reason, item.detail)
+
+    assert [shown(item) for item in ranged] == [shown(item) for item in whole]
